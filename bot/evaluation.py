@@ -1,0 +1,121 @@
+"""Quality of retrieval and answers on a gold set, for each retrieval mode in the same run."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from .assistant import Assistant
+from .config import Settings
+from .errors import InspireError
+from .index.chunking import Chunk
+from .retrieval import MODES, Mode
+from .text import fold
+
+RANK_DEPTH = 10
+
+
+class GoldQuestion(BaseModel):
+    """One gold item: an answerable question with its source and fact, or an off-topic one."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    q: str
+    lang: str | None = None
+    abstain: bool = False
+    source: str | None = None
+    page: int | None = None
+    call: str | None = None
+    fact: str | None = None
+
+    def matches(self, chunk: Chunk) -> bool:
+        if chunk.source != self.source:
+            return False
+        if self.page is not None and chunk.page != self.page:
+            return False
+        return self.call is None or chunk.id.split(":")[1] == self.call
+
+
+@dataclass
+class Scores:
+    mode: str
+    questions: int
+    hit_at_1: float
+    hit_at_3: float
+    mrr: float
+    fact_share: float
+    abstain_precision: float
+    abstain_recall: float
+
+
+def load_gold(path: Path) -> list[GoldQuestion]:
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return [GoldQuestion.model_validate(item) for item in raw]
+    except (OSError, yaml.YAMLError, ValidationError, TypeError) as exc:
+        raise InspireError(f"cannot read the gold set {path}: {exc}") from exc
+
+
+def evaluate(assistant: Assistant, gold: list[GoldQuestion], mode: Mode) -> Scores:
+    """Retrieval ranks of the expected source, facts in answers, abstention quality."""
+    retriever = assistant.answerer.retriever
+    answerable = [g for g in gold if not g.abstain]
+    hits1 = hits3 = 0
+    reciprocal = 0.0
+    facts = 0
+    abstained_right = abstained_total = 0
+    for item in gold:
+        answer = assistant.answer(item.q, item.lang, mode=mode)
+        abstained_total += answer.abstained
+        abstained_right += answer.abstained and item.abstain
+        if item.abstain:
+            continue
+        ranked = retriever.search(item.q, k=RANK_DEPTH, mode=mode)
+        rank = next((i for i, hit in enumerate(ranked, 1) if item.matches(hit.chunk)), None)
+        if rank is not None:
+            hits1 += rank == 1
+            hits3 += rank <= 3
+            reciprocal += 1 / rank
+        if item.fact and not answer.abstained and fold(item.fact) in fold(answer.answer):
+            facts += 1
+    off_topic = sum(g.abstain for g in gold)
+    n = max(len(answerable), 1)
+    return Scores(
+        mode=mode,
+        questions=len(gold),
+        hit_at_1=hits1 / n,
+        hit_at_3=hits3 / n,
+        mrr=reciprocal / n,
+        fact_share=facts / n,
+        abstain_precision=abstained_right / abstained_total if abstained_total else 1.0,
+        abstain_recall=abstained_right / off_topic if off_topic else 1.0,
+    )
+
+
+def format_table(rows: list[Scores]) -> str:
+    header = "mode     questions  hit@1  hit@3  MRR    facts  abstain-P  abstain-R"
+    lines = [header, "-" * len(header)]
+    for r in rows:
+        lines.append(
+            f"{r.mode:<8} {r.questions:>9}  {r.hit_at_1:.3f}  {r.hit_at_3:.3f}  {r.mrr:.3f}  "
+            f"{r.fact_share:.3f}  {r.abstain_precision:>9.3f}  {r.abstain_recall:>9.3f}"
+        )
+    return "\n".join(lines)
+
+
+def run_evaluation(settings: Settings, gold_path: Path, as_json: bool = False) -> int:
+    """``inspire-bot eval``: print the scores of the three retrieval modes."""
+    gold = load_gold(gold_path)
+    assistant = Assistant(settings)
+    assistant.initialize()
+    rows = [evaluate(assistant, gold, mode) for mode in MODES]
+    assistant.shutdown()
+    if as_json:
+        print(json.dumps([asdict(r) for r in rows], indent=1))
+    else:
+        print(format_table(rows))
+    return 0

@@ -1,0 +1,185 @@
+"""Ingest: scan → plan → load → split → embed → write a new generation → publish it atomically.
+
+Only files whose content changed are read and embedded again; the rest is carried over from the
+live generation. Whatever goes wrong before :func:`publish`, the live index keeps serving.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from langchain_core.embeddings import Embeddings
+
+from ..background import background_version
+from ..config import Settings
+from ..embeddings import embedding_id
+from .chunking import Chunk, split_sections
+from .generations import current_generation, ingest_lock, new_generation, prune, publish
+from .manifest import FORMAT, MANIFEST, FileEntry, FileState, Manifest, scan
+from .sources import SkippedFile, load_source
+from .store import IndexWriter
+
+log = logging.getLogger(__name__)
+_NOT_COPIED = shutil.ignore_patterns(MANIFEST, "*.tmp")
+
+
+@dataclass
+class IngestReport:
+    """What an ingest did, for the command line and the tests."""
+
+    rebuilt: bool = False
+    up_to_date: bool = False
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    chunks: int = 0
+    seconds: float = 0.0
+    generation: Path | None = None
+
+    def summary(self) -> str:
+        if self.up_to_date:
+            return f"Index up to date ({len(self.unchanged)} files, {self.chunks} chunks)."
+        return (
+            f"Index {'rebuilt' if self.rebuilt else 'updated'} in {self.seconds:.1f} s: "
+            f"{len(self.added)} added, {len(self.updated)} updated, {len(self.removed)} removed, "
+            f"{len(self.unchanged)} unchanged; {self.chunks} chunks."
+        )
+
+
+def ingest(
+    settings: Settings,
+    embeddings: Embeddings,
+    *,
+    rebuild: bool = False,
+    progress: bool = False,
+) -> IngestReport:
+    """Bring the index in line with ``settings.knowledge_dir``; see the module docstring."""
+    started = time.perf_counter()
+    index_dir = settings.index_dir
+    with ingest_lock(index_dir):
+        live = current_generation(index_dir)
+        previous = Manifest.load(live) if live else None
+        states = scan(settings.knowledge_dir, previous)
+        embedding = f"{embedding_id(settings)}|background:{background_version()}"
+        full = rebuild or previous is None or not _compatible(previous, settings, embedding)
+        old_files = {} if full or previous is None else previous.files
+        report = IngestReport(rebuilt=full)
+        changed = [
+            rel for rel, st in states.items() if rel in old_files and _differs(old_files[rel], st)
+        ]
+        report.added = [rel for rel in states if rel not in old_files]
+        report.updated = changed
+        report.removed = [rel for rel in old_files if rel not in states]
+        report.unchanged = [rel for rel in states if rel in old_files and rel not in changed]
+        report.warnings = _carried_warnings(old_files, report.unchanged)
+
+        if live and previous and not (full or report.added or report.updated or report.removed):
+            _refresh_stat(live, previous, states)
+            report.up_to_date = True
+            report.chunks = sum(entry.chunks for entry in previous.files.values())
+            report.generation = live
+            prune(index_dir)
+            return report
+
+        staging = new_generation(index_dir)
+        try:
+            if live and not full:
+                shutil.copytree(live, staging, dirs_exist_ok=True, ignore=_NOT_COPIED)
+            files = _build(settings, embeddings, staging, states, old_files, report, progress)
+            manifest = Manifest(
+                embedding=embedding,
+                chunk_size=settings.chunk_size,
+                chunk_overlap=settings.chunk_overlap,
+                built_at=dt.datetime.now(dt.UTC),
+                files=files,
+            )
+            manifest.save(staging)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        publish(index_dir, staging)
+        report.chunks = sum(entry.chunks for entry in files.values())
+        report.generation = staging
+        report.seconds = time.perf_counter() - started
+        return report
+
+
+def _build(
+    settings: Settings,
+    embeddings: Embeddings,
+    staging: Path,
+    states: dict[str, FileState],
+    old_files: dict[str, FileEntry],
+    report: IngestReport,
+    progress: bool,
+) -> dict[str, FileEntry]:
+    writer = IndexWriter(staging, embeddings)
+    try:
+        writer.remove_sources(report.removed + report.updated)
+        files = {rel: old_files[rel] for rel in report.unchanged}
+        new_chunks: list[Chunk] = []
+        for rel in report.added + report.updated:
+            entry = FileEntry(**states[rel].model_dump())
+            try:
+                loaded = load_source(settings.knowledge_dir, rel)
+            except SkippedFile as exc:
+                entry.skipped = str(exc)
+                report.warnings.append(f"skipped {rel}: {exc}")
+            else:
+                chunks = split_sections(
+                    loaded.sections, settings.chunk_size, settings.chunk_overlap
+                )
+                entry.chunks = len(chunks)
+                entry.problems = loaded.problems
+                report.warnings.extend(loaded.problems)
+                new_chunks.extend(chunks)
+            files[rel] = entry
+        writer.add(new_chunks, progress=progress)
+        writer.finish()
+    finally:
+        writer.close()
+    return files
+
+
+def _compatible(manifest: Manifest, settings: Settings, embedding: str) -> bool:
+    return (
+        manifest.format == FORMAT
+        and manifest.embedding == embedding
+        and manifest.chunk_size == settings.chunk_size
+        and manifest.chunk_overlap == settings.chunk_overlap
+    )
+
+
+def _differs(entry: FileEntry, state: FileState) -> bool:
+    return entry.sha256 != state.sha256
+
+
+def _carried_warnings(files: dict[str, FileEntry], unchanged: list[str]) -> list[str]:
+    """Files still skipped, or still with bad records, are reported again on every ingest."""
+    warnings = []
+    for rel in unchanged:
+        entry = files[rel]
+        if entry.skipped:
+            warnings.append(f"skipped {rel}: {entry.skipped}")
+        warnings.extend(entry.problems)
+    return warnings
+
+
+def _refresh_stat(live: Path, manifest: Manifest, states: dict[str, FileState]) -> None:
+    """Content unchanged but files touched: record the new mtimes so staleness checks stay quiet."""
+    moved = {rel for rel, st in states.items() if manifest.files[rel].mtime_ns != st.mtime_ns}
+    if not moved:
+        return
+    for rel in moved:
+        manifest.files[rel].mtime_ns = states[rel].mtime_ns
+        manifest.files[rel].size = states[rel].size
+    temporary = live / "manifest.json.tmp"
+    temporary.write_text(manifest.model_dump_json(indent=1), encoding="utf-8")
+    temporary.replace(live / "manifest.json")

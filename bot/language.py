@@ -1,0 +1,59 @@
+"""Which of the supported languages a message is written in (FR, EN, UK, PL).
+
+A small scorer on scripts, letters and common words: it is right on the short questions users
+type, needs no model, and never answers with a language the bot cannot speak.
+"""
+
+from __future__ import annotations
+
+import re
+
+SUPPORTED = ("fr", "en", "uk", "pl")
+DEFAULT = "fr"
+
+_WORD = re.compile(r"[^\W\d_]+")
+_COMMON = {
+    "fr": set(
+        "le la les des du de un une et est sont pour dans sur avec que qui quoi quel quelle quels "
+        "quelles comment combien peut peuvent ma mon mes notre nos votre vos ce cette ces il elle "
+        "au aux pas ou où je nous vous commune collectivité programme financement taux".split()
+    ),
+    "en": set(
+        "the a an and is are for in on with what which who how much many can could my our your "
+        "this that these it of to do does be town city programme program funding rate join".split()
+    ),
+    "pl": set(
+        "jak czy co jest są dla w na z się moja moje nasz nasza gmina gminy program jaki jaka "
+        "jakie może można do od przez który która które ile".split()
+    ),
+}
+_POLISH_LETTERS = set("ąćęłńśźż")
+
+
+def detect_language(text: str, default: str = DEFAULT) -> str:
+    """Best guess among :data:`SUPPORTED`; ``default`` when the text gives no clue."""
+    lowered = text.casefold()
+    letters = [c for c in lowered if c.isalpha()]
+    if not letters:
+        return default
+    cyrillic = sum("\u0400" <= c <= "\u04ff" for c in letters)
+    if cyrillic > len(letters) / 3:
+        return (
+            "uk"  # Russian and other Cyrillic text is answered in Ukrainian, the closest we speak
+        )
+    words = _WORD.findall(lowered)
+    scores = {lang: sum(w in vocab for w in words) for lang, vocab in _COMMON.items()}
+    scores["pl"] += 2 * sum(c in _POLISH_LETTERS for c in lowered)
+    scores["fr"] += sum(c in "éèêàçùâîôûœ" for c in lowered)
+    best = max(scores, key=lambda lang: scores[lang])
+    return best if scores[best] > 0 else default
+
+
+def normalize_language(lang: str | None) -> str | None:
+    """``"FR"``/``"fr-FR"``/``"uk_UA"`` → ``"fr"``/``"uk"``; unsupported or empty → ``None``."""
+    if not lang:
+        return None
+    code = lang.strip().lower().replace("_", "-").split("-")[0]
+    if code == "ua":
+        code = "uk"
+    return code if code in SUPPORTED else None
