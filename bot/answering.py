@@ -9,6 +9,7 @@ instruction.
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 
 import numpy as np
 from pydantic import BaseModel, Field
@@ -23,11 +24,11 @@ from .text import sanitize_question
 
 MAX_ANSWER_CHARS = 900
 RELATIVE_MARGIN = 0.03  # sentences this close to the best one are worth quoting too
-SENTENCE_WEIGHT = 0.6  # a sentence's own similarity vs. its chunk's
+SENTENCE_WEIGHT = 0.45  # a sentence's own similarity vs. its chunk's
 OVERLAP_WEIGHT = 0.08  # share of the question's (stemmed) words found in the sentence
 CHUNK_MARGIN = 0.04  # quote only chunks about as relevant as the best one
 LIST_ITEMS = 6  # items quoted after a sentence that ends with a colon
-FIELD_BONUS = 0.05
+FIELD_BONUS = 0.02
 # Questions that ask for one field of a call record ("how much?", "until when?") favour the
 # sentence carrying that field (see bot.index.sources.call_text for the labels).
 FIELD_CUES: dict[str, tuple[str, ...]] = {
@@ -123,14 +124,11 @@ class Answer(BaseModel):
     latency_ms: float = 0.0
 
 
+@dataclass(slots=True)
 class _Scored:
-    __slots__ = ("hit_rank", "score", "sentence", "similarity")
-
-    def __init__(self, sentence: Sentence, similarity: float, score: float, hit_rank: int):
-        self.sentence = sentence
-        self.similarity = similarity
-        self.score = score
-        self.hit_rank = hit_rank
+    sentence: Sentence
+    similarity: float  # the sentence's own cosine similarity to the question
+    score: float  # what ranks it: similarity, its chunk's relevance, words in common
 
 
 class Answerer:
@@ -197,8 +195,7 @@ class Answerer:
     ) -> list[_Scored]:
         """Rank the retrieved chunks' sentences: their own similarity, their chunk's, and the
         question's words they contain."""
-        rank = {hit.chunk.id: i for i, hit in enumerate(hits)}
-        pairs = self.retriever.index.sentences(list(rank))
+        pairs = self.retriever.index.sentences([hit.chunk.id for hit in hits])
         if not pairs:
             return []
         similarities = np.stack([v for _, v in pairs]) @ query
@@ -215,7 +212,7 @@ class Answerer:
                 + OVERLAP_WEIGHT * overlap
                 + (FIELD_BONUS if sentence.text.startswith(asked) else 0.0)
             )
-            scored.append(_Scored(sentence, similarity, score, rank[sentence.chunk_id]))
+            scored.append(_Scored(sentence, similarity, score))
         scored.sort(key=lambda s: -s.score)
         return scored
 
@@ -264,17 +261,12 @@ class Answerer:
         self, question: str, language: str, chosen: list[_Scored], hits: list[Hit]
     ) -> Answer:
         chunks = {hit.chunk.id: hit.chunk for hit in hits}
-        # Reading order: the best chunk's sentences first, each chunk's sentences as written.
-        first_rank: dict[str, int] = {}
+        # Reading order: the chunk of the best sentence first, each chunk's sentences as written.
+        first_seen: dict[str, int] = {}
         for item in chosen:
-            first_rank.setdefault(item.sentence.chunk_id, item.hit_rank)
+            first_seen.setdefault(item.sentence.chunk_id, len(first_seen))
         chosen = sorted(
-            chosen,
-            key=lambda s: (
-                first_rank[s.sentence.chunk_id],
-                s.sentence.chunk_id,
-                s.sentence.position,
-            ),
+            chosen, key=lambda s: (first_seen[s.sentence.chunk_id], s.sentence.position)
         )
         sources: dict[tuple[str, int, str], Source] = {}
         passages: dict[str, Passage] = {}

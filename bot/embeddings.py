@@ -107,6 +107,10 @@ class OpenAICompatibleEmbeddings(Embeddings):
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         return self._embed(texts, "passage") if texts else []
 
+    def close(self) -> None:
+        """Release the HTTP connections."""
+        self._client.close()
+
     def embed_query(self, text: str) -> list[float]:
         return self._embed([text], "query")[0]
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 from langchain_text_splitters import MarkdownHeaderTextSplitter
 from pypdf import PdfReader
-from pypdf.errors import PdfReadError
+from pypdf.errors import PyPdfError
 
 from ..calls import Call, load_calls
 from ..errors import KnowledgeError
@@ -83,18 +84,20 @@ def load_source(root: Path, relative: str) -> Loaded:
 
 
 def _load_pdf(path: Path, relative: str, kind: str, checked: str) -> list[Section]:
-    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # damaged files are reported once, below
     try:
-        reader = PdfReader(path)
-        if reader.is_encrypted:
-            raise SkippedFile("the PDF is encrypted (password-protected)")
-        metadata = reader.metadata
-        title = str(metadata.get("/Title") or "").strip() if metadata else ""
-        title = title or _title_from(path)
-        pages = [page.extract_text() or "" for page in reader.pages]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            reader = PdfReader(path)
+            if reader.is_encrypted and not reader.decrypt(""):
+                raise SkippedFile("the PDF is encrypted with a password")
+            metadata = reader.metadata
+            title = str(metadata.get("/Title") or "").strip() if metadata else ""
+            title = title or _title_from(path)
+            pages = [page.extract_text() or "" for page in reader.pages]
     except SkippedFile:
         raise
-    except (PdfReadError, OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+    except (PyPdfError, OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise SkippedFile(
             f"the PDF is damaged or unreadable ({type(exc).__name__}: {exc})"
         ) from exc
