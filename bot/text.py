@@ -13,7 +13,6 @@ _ABBREVIATION = re.compile(
     r"(?:\b(?:min|max|approx|env|incl|excl|cf|etc|art|p|n°|no|vol|Mr|Mme|M|Dr|St|e\.g|i\.e)\.|\b[A-Z]\.)$"
 )
 _BULLET = re.compile(r"^\s*[•\-*–·▪]\s*")
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
 def collapse_spaces(text: str) -> str:
@@ -117,8 +116,3 @@ def split_sentences(text: str) -> list[str]:
                 merged.append(piece.strip())
         units.extend(merged)
     return [u for u in units if len(u) >= 20 and sum(c.isalpha() for c in u) >= 12]
-
-
-def numbers_in(text: str) -> set[str]:
-    """The numbers written in a text (``30``, ``2015``, ``8,455``), as strings."""
-    return set(_NUMBER.findall(text))

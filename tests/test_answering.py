@@ -3,7 +3,11 @@ import re
 import pytest
 
 from bot.messages import message
-from bot.text import numbers_in
+
+
+def numbers_in(text: str) -> set[str]:
+    """The figures written in a text (``30``, ``2027``, ``12 345`` gives ``12`` and ``345``)."""
+    return set(re.findall(r"\d+(?:[.,]\d+)*", text))
 
 
 def test_answer_quotes_and_cites_the_right_page(assistant):

@@ -1,4 +1,4 @@
-from bot.text import fold, numbers_in, repair_pdf_text, sanitize_question, split_sentences
+from bot.text import fold, repair_pdf_text, sanitize_question, split_sentences
 
 
 def test_repair_joins_hyphenated_and_wrapped_lines():
@@ -45,6 +45,5 @@ def test_split_sentences_respects_abbreviations_and_drops_blanks():
     ]
 
 
-def test_fold_and_numbers():
+def test_fold():
     assert fold("Élus ÉTRANGÈRES") == "elus etrangeres"
-    assert numbers_in("30% en 2022, soit 8,455 euros") == {"30", "2022", "8,455"}

@@ -180,6 +180,6 @@ def _refresh_stat(live: Path, manifest: Manifest, states: dict[str, FileState]) 
     for rel in moved:
         manifest.files[rel].mtime_ns = states[rel].mtime_ns
         manifest.files[rel].size = states[rel].size
-    temporary = live / "manifest.json.tmp"
+    temporary = live / f"{MANIFEST}.tmp"
     temporary.write_text(manifest.model_dump_json(indent=1), encoding="utf-8")
-    temporary.replace(live / "manifest.json")
+    temporary.replace(live / MANIFEST)
