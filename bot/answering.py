@@ -164,16 +164,17 @@ class Answerer:
         relevance = self._chunk_similarities(query, hits)
         best = max(relevance.values(), default=0.0)
         evidence = best - self.retriever.index.background_similarity(query)
-        if best < self.settings.abstain_floor or evidence < self.settings.abstain_margin:
+        weak = best < self.settings.abstain_floor or evidence < self.settings.abstain_margin
+        scored = [] if weak else self._score_sentences(text, query, hits, relevance)
+        if scored:
+            answer = self._compose(text, language, self._select(scored, relevance), hits)
+        else:  # weak evidence, or passages with nothing quotable
             answer = Answer(
                 question=text,
                 answer=message(language, "abstain"),
                 language=language,
                 abstained=True,
             )
-        else:
-            scored = self._score_sentences(text, query, hits, relevance)
-            answer = self._compose(text, language, self._select(scored, relevance), hits)
         answer.evidence = round(evidence, 4)
         answer.truncated = truncated
         if truncated:

@@ -31,7 +31,7 @@ class Assistant:
         self._embeddings = embeddings
         self._index: KnowledgeIndex | None = None
         self._answerer: Answerer | None = None
-        self.stale = False
+        self.stale = False  # knowledge/ changed since the live index was built
 
     @property
     def embeddings(self) -> Embeddings:
@@ -72,8 +72,6 @@ class Assistant:
             previous.close()
         manifest = Manifest.load(generation)
         self.stale = manifest is not None and is_stale(self.settings.knowledge_dir, manifest)
-        if self.stale:
-            log.warning("knowledge/ changed since the last ingest: run `inspire-bot ingest`")
 
     @property
     def answerer(self) -> Answerer:

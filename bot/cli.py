@@ -82,6 +82,12 @@ def _ask(settings: Settings, args: argparse.Namespace) -> int:
         return 2
     assistant = Assistant(settings)
     assistant.initialize(progress=sys.stderr.isatty())
+    if assistant.stale:
+        print(
+            "note: knowledge/ changed since the last ingest; run `inspire-bot ingest` to "
+            "refresh the index",
+            file=sys.stderr,
+        )
     if args.batch is not None:
         with _open_batch(args.batch) as lines:
             for question in _batch_questions(lines):

@@ -96,3 +96,13 @@ def test_ingest_py_is_the_same_command(env):
         [sys.executable, str(script)], capture_output=True, text=True, timeout=120, check=True
     )
     assert "Index up to date" in result.stdout
+
+
+def test_ask_builds_a_missing_index_and_warns_when_knowledge_changed(settings, monkeypatch, capsys):
+    monkeypatch.setenv("INSPIRE_KNOWLEDGE_DIR", str(settings.knowledge_dir))
+    monkeypatch.setenv("INSPIRE_DATA_DIR", str(settings.data_dir))
+    assert main(["ask", "Comment adhérer au réseau Horizon ?", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["abstained"] is False
+    (settings.knowledge_dir / "programme" / "nouveau.md").write_text("# Nouveau\n\nTexte.\n")
+    assert main(["ask", "Comment adhérer au réseau Horizon ?"]) == 0
+    assert "note: knowledge/ changed since the last ingest" in capsys.readouterr().err
