@@ -18,7 +18,7 @@ from .index.builder import IngestReport, ingest
 from .index.generations import current_generation
 from .index.manifest import Manifest, is_stale
 from .index.store import KnowledgeIndex
-from .retrieval import Mode, Retriever
+from .retrieval import Hit, Mode, Retriever
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +89,10 @@ class Assistant:
     ) -> Answer:
         """Answer one question (see :meth:`Answerer.answer`)."""
         return self.answerer.answer(question, lang, mode=mode, kind=kind)
+
+    def search(self, query: str, *, kind: str | None = None, k: int | None = None) -> list[Hit]:
+        """The best chunks for ``query`` (hybrid retrieval)."""
+        return self.answerer.retriever.search(query, kind=kind, k=k)
 
     def shutdown(self) -> None:
         if self._index is not None:

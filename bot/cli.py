@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -37,6 +38,10 @@ def _parser() -> argparse.ArgumentParser:
     ingest = commands.add_parser("ingest", help="build or refresh the index from knowledge/")
     ingest.add_argument("--rebuild", action="store_true", help="re-embed everything")
 
+    run = commands.add_parser("run", help="run the Telegram bot (long polling by default)")
+    run.add_argument("--webhook", action="store_true", help="serve PTB's webhook instead")
+    commands.add_parser("chat", help="talk to the assistant in this terminal (no Telegram)")
+
     evaluate = commands.add_parser("eval", help="retrieval and answer quality on a gold set")
     evaluate.add_argument("--gold", default="benchmarks/gold.yaml", help="gold question file")
     evaluate.add_argument("--json", action="store_true", help="print the figures as JSON")
@@ -54,6 +59,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings()
         if args.command == "ingest":
             return _ingest(settings, args.rebuild)
+        if args.command == "run":
+            return _run(settings, args.webhook)
+        if args.command == "chat":
+            from .services import Services
+            from .terminal import chat
+
+            chat(Services(settings))
+            return 0
         if args.command == "eval":
             from .evaluation import run_evaluation
 
@@ -64,6 +77,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+
+
+def _run(settings: Settings, webhook: bool) -> int:
+    from .services import Services
+    from .telegram import run_polling, run_webhook
+
+    # python-telegram-bot: opt in to timedelta values now (its deprecation path)
+    os.environ.setdefault("PTB_TIMEDELTA", "1")
+    logging.getLogger().setLevel(logging.INFO)
+    (run_webhook if webhook else run_polling)(settings, Services(settings))
+    return 0
 
 
 def _ingest(settings: Settings, rebuild: bool) -> int:

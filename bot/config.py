@@ -44,6 +44,20 @@ class Settings(BaseSettings):
     abstain_floor: float = Field(default=0.74, ge=0.0, le=1.0)
     question_max_chars: int = Field(default=1000, ge=50)
 
+    # Storage: SQLite in the data folder unless a SQLAlchemy URL is given.
+    database_url: str = ""
+    referents_file: Path | None = None  # default: <knowledge_dir>/referents.yaml
+
+    # Telegram
+    telegram_token: SecretStr = SecretStr("")
+    telegram_api_url: str = "https://api.telegram.org/bot"
+    webhook_url: str = ""  # public HTTPS URL Telegram posts to (with --webhook)
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = Field(default=8443, ge=1, le=65535)
+    webhook_secret: SecretStr = SecretStr("")
+    rate_limit_per_minute: int = Field(default=20, ge=1)
+    max_concurrent_updates: int = Field(default=32, ge=1)
+
     # Optional generation through an OpenAI-compatible chat endpoint (off by default).
     llm_provider: str = "none"
     llm_model: str = ""
@@ -54,6 +68,15 @@ class Settings(BaseSettings):
     def index_dir(self) -> Path:
         """Folder holding the index generations and the ``current`` link."""
         return self.data_dir / "index"
+
+    @property
+    def database(self) -> str:
+        """The SQLAlchemy URL in use."""
+        return self.database_url or f"sqlite:///{self.data_dir / 'inspire.db'}"
+
+    @property
+    def referents_path(self) -> Path:
+        return self.referents_file or self.knowledge_dir / "referents.yaml"
 
 
 def load_settings(**overrides: object) -> Settings:

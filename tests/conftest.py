@@ -28,6 +28,8 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for name in list(os.environ):
         if name.startswith("INSPIRE_"):
             monkeypatch.delenv(name)
+    # python-telegram-bot: opt in to its coming timedelta values, as `inspire-bot run` does
+    monkeypatch.setenv("PTB_TIMEDELTA", "1")
     workdir = tmp_path / "work"
     workdir.mkdir()
     monkeypatch.chdir(workdir)

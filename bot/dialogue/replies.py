@@ -1,0 +1,96 @@
+"""Transport-neutral replies: Telegram-HTML text with rows of buttons, and how to cut them up."""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+
+TELEGRAM_LIMIT = 4096
+_TAG = re.compile(r"<[^>]+>")
+
+
+@dataclass(frozen=True)
+class Button:
+    """A button: either an action (``data``, sent back when tapped) or a link (``url``)."""
+
+    label: str
+    data: str = ""
+    url: str = ""
+
+
+@dataclass
+class Reply:
+    """One message to show: ``html`` uses only ``<b>``, ``<i>`` and ``<a href>``."""
+
+    html: str
+    buttons: list[list[Button]] = field(default_factory=list)
+
+
+def escape(value: str) -> str:
+    """Text → Telegram-HTML text."""
+    return html.escape(value, quote=False)
+
+
+def link(url: str, label: str) -> str:
+    return f'<a href="{html.escape(url, quote=True)}">{escape(label)}</a>'
+
+
+def to_plain(markup: str) -> str:
+    """Telegram-HTML → plain text (for a terminal, or when Telegram refuses the HTML)."""
+    return html.unescape(_TAG.sub("", markup))
+
+
+def split_message(markup: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
+    """Cut a message into parts of at most ``limit`` characters.
+
+    Cuts fall between paragraphs, else between lines, else between words; tags never span a
+    line in our replies, so no cut lands inside one.
+    """
+    parts: list[str] = []
+    current = ""
+    for paragraph in markup.split("\n\n"):
+        for piece in _fit(paragraph, limit):
+            candidate = f"{current}\n\n{piece}" if current else piece
+            if len(candidate) <= limit:
+                current = candidate
+            else:
+                parts.append(current)
+                current = piece
+    if current or not parts:
+        parts.append(current)
+    return parts
+
+
+def _fit(paragraph: str, limit: int) -> list[str]:
+    """A paragraph as pieces no longer than ``limit``: whole lines, else words, else slices."""
+    if len(paragraph) <= limit:
+        return [paragraph]
+    pieces: list[str] = []
+    current = ""
+    for line in paragraph.split("\n"):
+        for chunk in _cut_line(line, limit):
+            candidate = f"{current}\n{chunk}" if current else chunk
+            if len(candidate) <= limit:
+                current = candidate
+            else:
+                pieces.append(current)
+                current = chunk
+    if current:
+        pieces.append(current)
+    return pieces
+
+
+def _cut_line(line: str, limit: int) -> list[str]:
+    out = []
+    while len(line) > limit:
+        cut = line.rfind(" ", 0, limit)
+        if cut <= 0:
+            cut = limit
+            entity = line.rfind("&", 0, cut)  # never cut an HTML entity in two
+            if entity > cut - 10 and ";" not in line[entity:cut]:
+                cut = entity or limit
+        out.append(line[:cut].rstrip())
+        line = line[cut:].lstrip()
+    out.append(line)
+    return out

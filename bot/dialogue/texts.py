@@ -1,0 +1,240 @@
+"""What the bot says around the answers, in French (default), English and Ukrainian.
+
+Values are Telegram-HTML: ``<b>`` and ``<a>`` only, with ``{placeholders}`` filled in by the
+caller (already escaped). Polish and other languages fall back to English for the interface;
+answers themselves follow the language of the question.
+"""
+
+from __future__ import annotations
+
+UI_LANGUAGES = ("fr", "en", "uk")
+FALLBACK = {"pl": "en"}
+
+TEXTS: dict[str, dict[str, str]] = {
+    "fr": {
+        "welcome": (
+            "Bonjour ! Je suis l'assistant du programme <b>INSPIRE</b> (coopération décentralisée "
+            "pour la paix en Europe).\n\n"
+            "Je réponds aux questions sur le programme — comment le rejoindre, quelles actions "
+            "sont éligibles, le cofinancement — en citant mes sources, et je vous aide à trouver "
+            "des appels à projets.\n\n"
+            "Je ne connais que les documents du programme : quand je ne sais pas, je le dis et "
+            "je vous oriente vers le référent de votre réseau régional."
+        ),
+        "help": (
+            "<b>Comment m'utiliser</b>\n"
+            "• Écrivez simplement votre question, en français, anglais, ukrainien ou polonais.\n"
+            "• Chaque réponse cite ses sources [1], [2]… : touchez « Sources » pour les voir.\n"
+            "• /financements : trouver des appels à projets pour votre projet.\n"
+            "• /referent : joindre une personne de votre réseau régional.\n"
+            "• /lang : changer de langue. /privacy : vos données."
+        ),
+        "privacy": (
+            "<b>Vos données</b>\n"
+            "• Vos questions servent à vous répondre ; elles ne sont ni conservées ni "
+            "transmises à un service extérieur.\n"
+            "• Si vous touchez 👍 ou 👎, la question, la réponse et votre avis sont conservés "
+            "sans votre identifiant, pour améliorer l'assistant.\n"
+            "• Si vous bloquez le bot, nous notons seulement une empreinte chiffrée de la "
+            "conversation pour ne plus vous écrire.\n"
+            "• Pour toute demande sur vos données, écrivez au référent de votre réseau régional."
+        ),
+        "about": (
+            "<b>Le programme INSPIRE</b> (Intensify Networking to Strengthen Peacebuilding "
+            "Institutions and Relations in Europe) rassemble des collectivités françaises et "
+            "européennes engagées pour la paix et le soutien aux populations touchées par la "
+            "guerre en Ukraine. Il est porté par Lianes Coopération, Pays de la Loire Coopération "
+            "Internationale et SO Coopération, avec le ministère de l'Europe et des Affaires "
+            "étrangères.\n\nPosez-moi une question pour en savoir plus."
+        ),
+        "menu_ask": "❓ Poser une question",
+        "menu_funding": "💶 Trouver un financement",
+        "menu_referent": "🤝 Contacter mon référent",
+        "menu_about": "ℹ️ Le programme",
+        "ask_prompt": "Écrivez votre question dans un message, par exemple : « Quelles actions "
+        "sont cofinancées ? »",
+        "funding_prompt": "Décrivez votre projet en un message (qui, avec quel partenaire, pour "
+        "faire quoi) : je vous indiquerai les appels de ma base qui s'en rapprochent.",
+        "funding_intro": "Appels de ma base proches de votre projet (vérifiez toujours le statut "
+        "et la date limite sur le lien) :",
+        "funding_none": "Je n'ai pas trouvé d'appel proche de ce projet dans ma base. Le "
+        "référent de votre réseau régional pourra vous conseiller.",
+        "deadline": "date limite",
+        "referents": "<b>Joindre une personne</b>\nINSPIRE est porté par trois réseaux "
+        "régionaux. Écrivez au référent de votre région :",
+        "national": "Ailleurs en France : le réseau national des réseaux régionaux, {link}.",
+        "sources_title": "<b>Sources</b>",
+        "sources_gone": "Ces sources ne sont plus disponibles : posez à nouveau votre question.",
+        "page": "p.",
+        "button_sources": "📚 Sources",
+        "button_referent": "🤝 Parler à un référent",
+        "feedback_thanks": "Merci pour votre avis !",
+        "rate_limited": "Vous posez beaucoup de questions d'un coup 🙂 Attendez {seconds} s "
+        "avant la suivante.",
+        "text_only": "Je ne lis que les messages écrits : posez-moi votre question par écrit.",
+        "error": "Désolé, un problème technique m'a empêché de répondre. Réessayez dans un "
+        "instant.",
+        "lang_prompt": "Choisissez votre langue :",
+        "lang_set": "C'est noté : je vous parlerai en français.",
+        "cmd_start": "Accueil et menu",
+        "cmd_help": "Comment utiliser l'assistant",
+        "cmd_funding": "Trouver des appels à projets",
+        "cmd_referent": "Contacter mon réseau régional",
+        "cmd_lang": "Changer de langue",
+        "cmd_privacy": "Vos données",
+    },
+    "en": {
+        "welcome": (
+            "Hello! I am the assistant of the <b>INSPIRE</b> programme (decentralised "
+            "cooperation for peace in Europe).\n\n"
+            "I answer questions about the programme — how to join, which actions are eligible, "
+            "co-financing — citing my sources, and I help you find funding calls.\n\n"
+            "I only know the programme documents: when I don't know, I say so and point you to "
+            "the referent of your regional network."
+        ),
+        "help": (
+            "<b>How to use me</b>\n"
+            "• Just type your question, in French, English, Ukrainian or Polish.\n"
+            "• Every answer cites its sources [1], [2]…: tap “Sources” to see them.\n"
+            "• /financements: find funding calls for your project.\n"
+            "• /referent: reach a person in your regional network.\n"
+            "• /lang: change language. /privacy: your data."
+        ),
+        "privacy": (
+            "<b>Your data</b>\n"
+            "• Your questions are used to answer you; they are neither kept nor sent to an "
+            "outside service.\n"
+            "• If you tap 👍 or 👎, the question, the answer and your vote are kept without "
+            "your identifier, to improve the assistant.\n"
+            "• If you block the bot, we only keep a hashed fingerprint of the chat so that we "
+            "stop writing to you.\n"
+            "• For any request about your data, write to the referent of your regional network."
+        ),
+        "about": (
+            "<b>The INSPIRE programme</b> (Intensify Networking to Strengthen Peacebuilding "
+            "Institutions and Relations in Europe) brings together French and European local "
+            "authorities working for peace and for people affected by the war in Ukraine. It is "
+            "run by Lianes Coopération, Pays de la Loire Coopération Internationale and SO "
+            "Coopération, with the French Ministry for Europe and Foreign Affairs.\n\n"
+            "Ask me a question to learn more."
+        ),
+        "menu_ask": "❓ Ask a question",
+        "menu_funding": "💶 Find funding",
+        "menu_referent": "🤝 Contact my referent",
+        "menu_about": "ℹ️ About the programme",
+        "ask_prompt": "Type your question in a message, for example: “Which actions are "
+        "co-financed?”",
+        "funding_prompt": "Describe your project in one message (who, with which partner, to do "
+        "what): I will show the calls in my database that come closest.",
+        "funding_intro": "Calls in my database close to your project (always check the status "
+        "and deadline on the link):",
+        "funding_none": "I found no call close to this project in my database. The referent of "
+        "your regional network can advise you.",
+        "deadline": "deadline",
+        "referents": "<b>Reach a person</b>\nINSPIRE is run by three regional networks. Write "
+        "to the referent of your region:",
+        "national": "Elsewhere in France: the national network of regional networks, {link}.",
+        "sources_title": "<b>Sources</b>",
+        "sources_gone": "These sources are no longer available: please ask your question again.",
+        "page": "p.",
+        "button_sources": "📚 Sources",
+        "button_referent": "🤝 Talk to a referent",
+        "feedback_thanks": "Thank you for your feedback!",
+        "rate_limited": "That is a lot of questions at once 🙂 Please wait {seconds} s before "
+        "the next one.",
+        "text_only": "I only read text messages: please type your question.",
+        "error": "Sorry, a technical problem kept me from answering. Please try again in a moment.",
+        "lang_prompt": "Choose your language:",
+        "lang_set": "Done: I will speak English with you.",
+        "cmd_start": "Welcome and menu",
+        "cmd_help": "How to use the assistant",
+        "cmd_funding": "Find funding calls",
+        "cmd_referent": "Contact my regional network",
+        "cmd_lang": "Change language",
+        "cmd_privacy": "Your data",
+    },
+    "uk": {
+        "welcome": (
+            "Вітаю! Я помічник програми <b>INSPIRE</b> (децентралізована співпраця заради миру "
+            "в Європі).\n\n"
+            "Я відповідаю на запитання про програму — як приєднатися, які дії підтримуються, "
+            "співфінансування — з посиланнями на джерела, і допомагаю знайти грантові конкурси.\n\n"
+            "Я знаю лише документи програми: коли я не знаю відповіді, я так і скажу та "
+            "підкажу контакт вашої регіональної мережі."
+        ),
+        "help": (
+            "<b>Як мною користуватися</b>\n"
+            "• Просто напишіть запитання французькою, англійською, українською чи польською.\n"
+            "• Кожна відповідь має джерела [1], [2]…: натисніть «Джерела», щоб їх побачити.\n"
+            "• /financements: знайти конкурси для вашого проєкту.\n"
+            "• /referent: зв'язатися з людиною з вашої регіональної мережі.\n"
+            "• /lang: змінити мову. /privacy: ваші дані."
+        ),
+        "privacy": (
+            "<b>Ваші дані</b>\n"
+            "• Ваші запитання використовуються лише для відповіді; вони не зберігаються і не "
+            "передаються зовнішнім сервісам.\n"
+            "• Якщо ви натискаєте 👍 або 👎, запитання, відповідь і ваша оцінка зберігаються "
+            "без вашого ідентифікатора, щоб покращити помічника.\n"
+            "• Якщо ви заблокуєте бота, ми збережемо лише зашифрований відбиток чату, щоб "
+            "більше вам не писати.\n"
+            "• З будь-якими запитами щодо даних звертайтеся до вашої регіональної мережі."
+        ),
+        "about": (
+            "<b>Програма INSPIRE</b> (Intensify Networking to Strengthen Peacebuilding "
+            "Institutions and Relations in Europe) об'єднує французькі та європейські громади, "
+            "що працюють заради миру та підтримки людей, які постраждали від війни в Україні. "
+            "Її реалізують Lianes Coopération, Pays de la Loire Coopération Internationale і SO "
+            "Coopération разом із Міністерством Європи та закордонних справ Франції.\n\n"
+            "Поставте мені запитання, щоб дізнатися більше."
+        ),
+        "menu_ask": "❓ Поставити запитання",
+        "menu_funding": "💶 Знайти фінансування",
+        "menu_referent": "🤝 Зв'язатися з референтом",
+        "menu_about": "ℹ️ Про програму",
+        "ask_prompt": "Напишіть запитання одним повідомленням, наприклад: «Які дії "
+        "співфінансуються?»",
+        "funding_prompt": "Опишіть ваш проєкт одним повідомленням (хто, з яким партнером, що "
+        "саме): я покажу найближчі конкурси з моєї бази.",
+        "funding_intro": "Конкурси з моєї бази, близькі до вашого проєкту (завжди перевіряйте "
+        "статус і термін за посиланням):",
+        "funding_none": "Я не знайшов у своїй базі конкурсу, близького до цього проєкту. "
+        "Порадьтеся з референтом вашої регіональної мережі.",
+        "deadline": "термін",
+        "referents": "<b>Зв'язатися з людиною</b>\nINSPIRE реалізують три регіональні мережі. "
+        "Напишіть референту вашого регіону:",
+        "national": "Інші регіони Франції: національна мережа регіональних мереж, {link}.",
+        "sources_title": "<b>Джерела</b>",
+        "sources_gone": "Ці джерела вже недоступні: поставте запитання ще раз.",
+        "page": "с.",
+        "button_sources": "📚 Джерела",
+        "button_referent": "🤝 Зв'язатися з референтом",
+        "feedback_thanks": "Дякуємо за відгук!",
+        "rate_limited": "Забагато запитань одразу 🙂 Зачекайте {seconds} с перед наступним.",
+        "text_only": "Я читаю лише текстові повідомлення: напишіть, будь ласка, запитання.",
+        "error": "Вибачте, технічна проблема завадила мені відповісти. Спробуйте ще раз за мить.",
+        "lang_prompt": "Оберіть мову:",
+        "lang_set": "Готово: я розмовлятиму з вами українською.",
+        "cmd_start": "Вітання і меню",
+        "cmd_help": "Як користуватися помічником",
+        "cmd_funding": "Знайти конкурси",
+        "cmd_referent": "Зв'язатися з регіональною мережею",
+        "cmd_lang": "Змінити мову",
+        "cmd_privacy": "Ваші дані",
+    },
+}
+
+LANGUAGE_NAMES = {"fr": "🇫🇷 Français", "en": "🇬🇧 English", "uk": "🇺🇦 Українська"}
+
+
+def ui_language(code: str | None) -> str:
+    """The interface language for a Telegram ``language_code`` (French by default)."""
+    short = (code or "").lower().split("-")[0]
+    short = FALLBACK.get(short, short)
+    return short if short in UI_LANGUAGES else "fr"
+
+
+def text(lang: str, key: str, **values: object) -> str:
+    """The interface text ``key`` in ``lang``."""
+    value = TEXTS[ui_language(lang)][key]
+    return value.format(**values) if values else value

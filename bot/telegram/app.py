@@ -1,0 +1,132 @@
+"""All the Telegram wiring in one place: :func:`build_application`, and how to run it."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    Defaults,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from ..config import Settings
+from ..dialogue.texts import UI_LANGUAGES, text
+from ..errors import ConfigError
+from ..services import Services
+from . import handlers
+from .processor import ChatOrderedProcessor
+
+log = logging.getLogger(__name__)
+
+COMMANDS = [
+    ("start", "cmd_start"),
+    ("help", "cmd_help"),
+    ("financements", "cmd_funding"),
+    ("referent", "cmd_referent"),
+    ("lang", "cmd_lang"),
+    ("privacy", "cmd_privacy"),
+]
+WEBHOOK_PATH = "telegram"
+
+
+def build_application(settings: Settings, services: Services) -> Application:
+    """The bot: handlers, transport options, and the services started with it."""
+    token = settings.telegram_token.get_secret_value()
+    if not token:
+        raise ConfigError(
+            "no Telegram token. Create a bot with @BotFather in Telegram (/newbot), then put "
+            "its token in INSPIRE_TELEGRAM_TOKEN (environment or .env). To try the assistant "
+            'without Telegram: `inspire-bot ask "…"` or `inspire-bot chat`.'
+        )
+
+    async def post_init(application: Application) -> None:
+        await asyncio.to_thread(services.initialize)
+        application.bot_data["services"] = services
+        await _register_commands(application)
+
+    async def post_shutdown(application: Application) -> None:
+        await asyncio.to_thread(services.shutdown)
+
+    application = (
+        Application.builder()
+        .token(token)
+        .base_url(settings.telegram_api_url)
+        .base_file_url(settings.telegram_api_url.replace("/bot", "/file/bot"))
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
+            )
+        )
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .concurrent_updates(ChatOrderedProcessor(settings.max_concurrent_updates))
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+        .build()
+    )
+    # Group -1 runs first: a duplicate update stops here.
+    application.add_handler(TypeHandler(Update, handlers.drop_duplicates), group=-1)
+    application.add_handler(CommandHandler("start", handlers.start))
+    application.add_handler(CommandHandler("help", handlers.help_command))
+    application.add_handler(CommandHandler("privacy", handlers.privacy))
+    application.add_handler(CommandHandler(["referent", "referents"], handlers.referent))
+    application.add_handler(CommandHandler(["financements", "funding"], handlers.funding))
+    application.add_handler(CommandHandler(["lang", "language"], handlers.choose_language))
+    application.add_handler(CallbackQueryHandler(handlers.on_button))
+    application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, handlers.on_text))
+    application.add_handler(
+        MessageHandler(
+            filters.ChatType.PRIVATE & ~filters.TEXT & ~filters.COMMAND & ~filters.StatusUpdate.ALL,
+            handlers.on_other,
+        )
+    )
+    application.add_error_handler(handlers.on_error)
+    return application
+
+
+async def _register_commands(application: Application) -> None:
+    """The command menu, per interface language (French when Telegram has no match)."""
+    for lang in (None, *UI_LANGUAGES):
+        commands = [BotCommand(name, text(lang or "fr", key)) for name, key in COMMANDS]
+        await application.bot.set_my_commands(commands, language_code=lang)
+
+
+def quiet_http_logs() -> None:
+    """httpx logs every request URL at INFO, and the URL contains the bot token."""
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+
+
+def run_polling(settings: Settings, services: Services) -> None:
+    """Long polling until interrupted (Ctrl-C or SIGTERM)."""
+    quiet_http_logs()
+    application = build_application(settings, services)
+    application.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
+
+
+def run_webhook(settings: Settings, services: Services) -> None:
+    """PTB's webhook server; requests without the secret token header are refused."""
+    if not settings.webhook_url:
+        raise ConfigError("INSPIRE_WEBHOOK_URL must be set (the public HTTPS URL) for --webhook")
+    secret = settings.webhook_secret.get_secret_value()
+    if not secret:
+        raise ConfigError(
+            "INSPIRE_WEBHOOK_SECRET must be set for --webhook (1-256 of A-Z a-z 0-9 _ -)"
+        )
+    quiet_http_logs()
+    application = build_application(settings, services)
+    application.run_webhook(
+        listen=settings.webhook_listen,
+        port=settings.webhook_port,
+        url_path=WEBHOOK_PATH,
+        webhook_url=f"{settings.webhook_url.rstrip('/')}/{WEBHOOK_PATH}",
+        secret_token=secret,
+        allowed_updates=Update.ALL_TYPES,
+    )

@@ -1,0 +1,183 @@
+"""Telegram callbacks: each turns an update into a call to the dialogue and sends the reply."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import math
+from collections import deque
+
+from telegram import Chat, Message, MessageEntity, Update
+from telegram.constants import ChatAction
+from telegram.error import TelegramError
+from telegram.ext import ApplicationHandlerStop, ContextTypes
+
+from ..dialogue import FUNDING, Reply
+from ..dialogue.texts import text, ui_language
+from ..services import Services
+from .sending import send_reply
+
+log = logging.getLogger(__name__)
+
+SEEN_UPDATES = 10_000
+
+
+def services_of(context: ContextTypes.DEFAULT_TYPE) -> Services:
+    services: Services = context.bot_data["services"]
+    return services
+
+
+def language_of(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
+    """The user's interface language: chosen with /lang, else their Telegram language."""
+    chosen = context.user_data.get("lang") if context.user_data is not None else None
+    user = update.effective_user
+    return chosen or ui_language(user.language_code if user else None)
+
+
+async def reply(update: Update, context: ContextTypes.DEFAULT_TYPE, answer: Reply) -> None:
+    chat = update.effective_chat
+    if chat is not None:
+        await send_reply(context.bot, chat.id, answer, services_of(context))
+
+
+async def drop_duplicates(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Skip an update already processed (Telegram may deliver one twice)."""
+    seen: deque[int] = context.bot_data.setdefault("seen_updates", deque(maxlen=SEEN_UPDATES))
+    if update.update_id in seen:
+        raise ApplicationHandlerStop
+    seen.append(update.update_id)
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/start, with an optional deep-link payload (t.me/<bot>?start=calls)."""
+    lang = language_of(update, context)
+    payload = context.args[0] if context.args else ""
+    if payload == "calls" and context.user_data is not None:
+        context.user_data["mode"] = FUNDING
+    for page in services_of(context).dialogue.start(lang, payload):
+        await reply(update, context, page)
+
+
+async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/help: how to use the bot."""
+    await reply(update, context, services_of(context).dialogue.help(language_of(update, context)))
+
+
+async def privacy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/privacy: what is stored, for how long, how to delete it."""
+    lang = language_of(update, context)
+    await reply(update, context, services_of(context).dialogue.privacy(lang))
+
+
+async def referent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/referent: the regional networks' contacts."""
+    lang = language_of(update, context)
+    await reply(update, context, services_of(context).dialogue.referents(lang))
+
+
+async def funding(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/financements: the next message is a project description."""
+    if context.user_data is not None:
+        context.user_data["mode"] = FUNDING
+    lang = language_of(update, context)
+    await reply(update, context, services_of(context).dialogue.funding_prompt(lang))
+
+
+async def choose_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/lang: offer the interface languages."""
+    lang = language_of(update, context)
+    await reply(update, context, services_of(context).dialogue.language_choice(lang))
+
+
+async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Free text is a question (or a project description after /financements)."""
+    message, chat = update.effective_message, update.effective_chat
+    if message is None or chat is None or not message.text:
+        return
+    question = _addressed_text(message, chat, context)
+    if question is None:
+        return
+    services = services_of(context)
+    lang = language_of(update, context)
+    wait = services.limiter.hit(update.effective_user.id if update.effective_user else chat.id)
+    if wait:
+        await reply(update, context, Reply(text(lang, "rate_limited", seconds=math.ceil(wait))))
+        return
+    await _typing(context, chat.id)
+    mode = context.user_data.pop("mode", None) if context.user_data is not None else None
+    work = services.dialogue.funding if mode == FUNDING else services.dialogue.ask
+    answer = await asyncio.to_thread(work, question, lang)
+    await send_reply(context.bot, chat.id, answer, services, reply_to=_thread_anchor(message, chat))
+
+
+async def on_other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Stickers, photos, voice…: the bot reads text only."""
+    await reply(update, context, Reply(text(language_of(update, context), "text_only")))
+
+
+async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Inline buttons: menu entries, sources, feedback, language."""
+    query = update.callback_query
+    if query is None or not query.data:
+        return
+    dialogue = services_of(context).dialogue
+    outcome = await asyncio.to_thread(dialogue.press, query.data, language_of(update, context))
+    await query.answer(outcome.toast or None)
+    if context.user_data is not None:
+        if outcome.language:
+            context.user_data["lang"] = outcome.language
+        if outcome.mode:
+            context.user_data["mode"] = outcome.mode
+    if outcome.language and outcome.reply is not None:
+        await query.edit_message_text(outcome.reply.html)
+    elif outcome.reply is not None:
+        await reply(update, context, outcome.reply)
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log the failure (never the message content) and apologise to the user."""
+    update_id = update.update_id if isinstance(update, Update) else None
+    log.error("Error while handling update %s", update_id, exc_info=context.error)
+    if isinstance(update, Update) and update.effective_chat is not None:
+        lang = language_of(update, context)
+        try:
+            await context.bot.send_message(update.effective_chat.id, text(lang, "error"))
+        except TelegramError:
+            log.warning("Could not send the apology for update %s", update_id)
+
+
+def _addressed_text(message: Message, chat: Chat, context: ContextTypes.DEFAULT_TYPE) -> str | None:
+    """The question, or ``None`` in a group when the bot is neither mentioned nor replied to."""
+    if chat.type == Chat.PRIVATE:
+        return message.text
+    username = f"@{context.bot.username}".lower()
+    mentions = [
+        e
+        for e in message.entities
+        if e.type == MessageEntity.MENTION and message.parse_entity(e).lower() == username
+    ]
+    replied = message.reply_to_message
+    if mentions:
+        return (
+            message.text.replace(message.parse_entity(mentions[0]), " ").strip()
+            if message.text
+            else None
+        )
+    if (
+        replied is not None
+        and replied.from_user is not None
+        and replied.from_user.id == context.bot.id
+    ):
+        return message.text
+    return None
+
+
+def _thread_anchor(message: Message, chat: Chat) -> int | None:
+    """In groups, answers reply to the question so the thread stays readable."""
+    return None if chat.type == Chat.PRIVATE else message.message_id
+
+
+async def _typing(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:
+    with contextlib.suppress(TelegramError):  # a missing "typing…" is not worth failing for
+        await context.bot.send_chat_action(chat_id, ChatAction.TYPING)

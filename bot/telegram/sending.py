@@ -1,0 +1,88 @@
+"""Sending replies the way Telegram wants them: split under 4096 characters, HTML with a plain
+text fallback, retried on network trouble, and never again to a chat that blocked the bot."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from telegram import Bot, Message, ReplyParameters
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, NetworkError
+
+from ..dialogue import Reply
+from ..dialogue.replies import split_message, to_plain
+from ..services import Services
+from .keyboards import inline_keyboard
+
+log = logging.getLogger(__name__)
+
+RETRIES = 3
+BACKOFF = 0.5  # seconds, doubled after each failed attempt
+
+
+async def send_reply(
+    bot: Bot, chat_id: int, reply: Reply, services: Services, reply_to: int | None = None
+) -> list[Message]:
+    """Send one reply (possibly as several messages); buttons go on the last part.
+
+    Returns the messages sent; an empty list when the chat has blocked the bot.
+    """
+    parts = split_message(reply.html)
+    sent: list[Message] = []
+    for i, part in enumerate(parts):
+        markup = inline_keyboard(reply.buttons) if i == len(parts) - 1 else None
+        message = await _send_part(
+            bot, chat_id, part, markup, services, reply_to if i == 0 else None
+        )
+        if message is None:
+            return sent
+        sent.append(message)
+    return sent
+
+
+async def _send_part(
+    bot: Bot, chat_id: int, html: str, markup: object, services: Services, reply_to: int | None
+) -> Message | None:
+    delay = BACKOFF
+    for attempt in range(1, RETRIES + 1):
+        try:
+            try:
+                return await bot.send_message(
+                    chat_id,
+                    html,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=markup,  # type: ignore[arg-type]
+                    reply_parameters=_anchor(reply_to),
+                )
+            except BadRequest as exc:
+                if "can't parse entities" not in str(exc).lower():
+                    raise
+                log.warning("Telegram refused the HTML of a message; sending it as plain text")
+                return await bot.send_message(
+                    chat_id,
+                    to_plain(html),
+                    parse_mode=None,
+                    reply_markup=markup,  # type: ignore[arg-type]
+                    reply_parameters=_anchor(reply_to),
+                )
+        except Forbidden:
+            await mark_inactive(chat_id, services)
+            return None
+        except NetworkError as exc:  # includes time-outs; not BadRequest (caught above)
+            if isinstance(exc, BadRequest) or attempt == RETRIES:
+                raise
+            log.warning("Network error sending a message (attempt %d): %s", attempt, exc)
+            await asyncio.sleep(delay)
+            delay *= 2
+    return None
+
+
+def _anchor(message_id: int | None) -> ReplyParameters | None:
+    return ReplyParameters(message_id, allow_sending_without_reply=True) if message_id else None
+
+
+async def mark_inactive(chat_id: int, services: Services) -> None:
+    """The user blocked the bot: remember it (hashed), so nothing more is sent there."""
+    log.info("A chat blocked the bot; marking it inactive")
+    await asyncio.to_thread(services.database.set_chat_active, chat_id, False)

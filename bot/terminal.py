@@ -1,0 +1,81 @@
+"""``inspire-bot chat``: the Telegram conversation in a terminal, for demos and local tries.
+
+Buttons are shown numbered: type the number to press one. Commands are the bot's (/start,
+/help, /financements, /referent, /lang, /privacy); /quit leaves.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from .dialogue import FUNDING, Button, Reply
+from .dialogue.replies import to_plain
+from .services import Services
+
+_LINK = re.compile(r'<a href="([^"]+)">([^<]*)</a>')
+
+
+def render(reply: Reply) -> tuple[str, list[Button]]:
+    """Plain text for a terminal (links spelled out) and the buttons, numbered from 1."""
+
+    def spell(match: re.Match[str]) -> str:
+        url, label = match.group(1).replace("&amp;", "&"), match.group(2)
+        url = url.removeprefix("mailto:")
+        return label if to_plain(label) == url else f"{label} ({url})"
+
+    body = to_plain(_LINK.sub(spell, reply.html))
+    buttons = [b for row in reply.buttons for b in row]
+    if buttons:
+        body += "\n" + "  ".join(f"[{i}] {b.label}" for i, b in enumerate(buttons, 1))
+    return body, buttons
+
+
+def chat(
+    services: Services, read: Callable[[str], str] = input, write: Callable[[str], None] = print
+) -> None:
+    """Run the conversation until /quit or end of input."""
+    services.initialize(progress=True)
+    dialogue = services.dialogue
+    lang, mode = "fr", None
+    commands: dict[str, Callable[[str], Reply]] = {
+        "/help": dialogue.help,
+        "/privacy": dialogue.privacy,
+        "/referent": dialogue.referents,
+        "/financements": dialogue.funding_prompt,
+        "/lang": dialogue.language_choice,
+    }
+    replies = dialogue.start(lang)
+    while True:
+        buttons: list[Button] = []
+        for reply in replies:
+            body, buttons = render(reply)
+            write(body + "\n")
+        try:
+            line = read("> ").strip()
+        except (EOFError, KeyboardInterrupt):
+            break
+        if line in ("/quit", "/exit"):
+            break
+        if line.isdigit() and 1 <= int(line) <= len(buttons):
+            outcome = dialogue.press(buttons[int(line) - 1].data, lang)
+            lang = outcome.language or lang
+            mode = outcome.mode or mode
+            replies = (
+                [outcome.reply]
+                if outcome.reply
+                else [Reply(outcome.toast)]
+                if outcome.toast
+                else []
+            )
+        elif line.split(" ")[0] in commands:
+            mode = FUNDING if line == "/financements" else mode
+            replies = [commands[line.split(" ")[0]](lang)]
+        elif line.startswith("/start"):
+            replies = dialogue.start(lang, line.removeprefix("/start").strip())
+        elif mode == FUNDING:
+            mode = None
+            replies = [dialogue.funding(line, lang)]
+        else:
+            replies = [dialogue.ask(line, lang)]
+    services.shutdown()
