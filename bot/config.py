@@ -55,7 +55,9 @@ class Settings(BaseSettings):
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = Field(default=8443, ge=1, le=65535)
     webhook_secret: SecretStr = SecretStr("")
-    rate_limit_per_minute: int = Field(default=20, ge=1)
+    rate_limit_per_minute: int = Field(default=20, ge=1)  # questions per user
+    # Outgoing flood control: Telegram allows about 30 messages per second overall.
+    telegram_messages_per_second: float = Field(default=30.0, gt=0)
     max_concurrent_updates: int = Field(default=32, ge=1)
 
     # Optional generation through an OpenAI-compatible chat endpoint (off by default).

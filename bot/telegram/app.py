@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
@@ -38,6 +40,29 @@ COMMANDS = [
 WEBHOOK_PATH = "telegram"
 
 
+class FloodControl(AIORateLimiter):
+    """PTB's limiter (a 429 is waited out and retried), minus the "typing…" actions: they are
+    cosmetic, so they should not use up the messages' share of Telegram's flood limit."""
+
+    def __init__(self, messages_per_second: float) -> None:
+        super().__init__(overall_max_rate=messages_per_second, max_retries=3)
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> bool | dict[str, Any] | list[dict[str, Any]]:
+        if endpoint == "sendChatAction":
+            return await callback(*args, **kwargs)
+        return await super().process_request(
+            callback, args, kwargs, endpoint, data, rate_limit_args
+        )
+
+
 def build_application(settings: Settings, services: Services) -> Application:
     """The bot: handlers, transport options, and the services started with it."""
     token = settings.telegram_token.get_secret_value()
@@ -66,7 +91,7 @@ def build_application(settings: Settings, services: Services) -> Application:
                 parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
             )
         )
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        .rate_limiter(FloodControl(settings.telegram_messages_per_second))
         .concurrent_updates(ChatOrderedProcessor(settings.max_concurrent_updates))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
