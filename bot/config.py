@@ -46,6 +46,7 @@ class Settings(BaseSettings):
 
     # Storage: SQLite in the data folder unless a SQLAlchemy URL is given.
     database_url: str = ""
+    feedback_retention_days: int = Field(default=365, ge=1)
     referents_file: Path | None = None  # default: <knowledge_dir>/referents.yaml
 
     # Telegram

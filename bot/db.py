@@ -19,8 +19,9 @@ class Base(DeclarativeBase):
     pass
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+def utcnow() -> dt.datetime:
+    """Naive UTC, the same on every database backend."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 class Feedback(Base):
@@ -29,7 +30,7 @@ class Feedback(Base):
     __tablename__ = "feedback"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     language: Mapped[str] = mapped_column(String(8))
     question: Mapped[str] = mapped_column(Text)
     answer: Mapped[str] = mapped_column(Text)
@@ -45,7 +46,7 @@ class InactiveChat(Base):
     __tablename__ = "inactive_chats"
 
     chat_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
-    since: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    since: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
 def chat_hash(chat_id: int) -> str:
@@ -100,6 +101,19 @@ class Database:
         with self.session() as session:
             rows = session.execute(select(Feedback.vote, func.count()).group_by(Feedback.vote))
             return {int(vote): int(count) for vote, count in rows}
+
+    def purge_feedback(self, older_than: dt.datetime) -> int:
+        """Delete the feedback recorded before ``older_than`` (naive UTC); returns the count."""
+        with self.session() as session, session.begin():
+            rows = session.scalars(select(Feedback).where(Feedback.created_at < older_than)).all()
+            for row in rows:
+                session.delete(row)
+            return len(rows)
+
+    def inactive_chats(self) -> set[str]:
+        """The hashes of the chats that blocked the bot."""
+        with self.session() as session:
+            return set(session.scalars(select(InactiveChat.chat_hash)))
 
     def set_chat_active(self, chat_id: int, active: bool) -> None:
         key = chat_hash(chat_id)

@@ -3,11 +3,13 @@ model), the database, the referent directory and the dialogue built on them."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from langchain_core.embeddings import Embeddings
 
 from .assistant import Assistant
 from .config import Settings
-from .db import Database
+from .db import Database, chat_hash, utcnow
 from .dialogue import Dialogue
 from .ratelimit import RateLimiter
 from .referents import load_directory
@@ -22,6 +24,7 @@ class Services:
         self.database = Database(settings.database)
         self.limiter = RateLimiter(settings.rate_limit_per_minute, 60.0)
         self._dialogue: Dialogue | None = None
+        self._blocked: set[str] = set()  # hashes of the chats that blocked the bot
 
     @property
     def dialogue(self) -> Dialogue:
@@ -34,10 +37,32 @@ class Services:
         directory = load_directory(self.settings.referents_path)
         self.settings.data_dir.mkdir(parents=True, exist_ok=True)
         self.database.initialize()
+        self._blocked = self.database.inactive_chats()
         self.assistant.initialize(progress=progress)
-        dialogue = Dialogue(self.assistant, directory, self.database)
+        dialogue = Dialogue(
+            self.assistant, directory, self.database, self.settings.feedback_retention_days
+        )
         dialogue.load_calls(self.settings.knowledge_dir / "calls")
         self._dialogue = dialogue
+
+    def chat_blocked(self, chat_id: int) -> None:
+        """The user blocked the bot: remember it (hashed) so nothing more is sent there."""
+        self._blocked.add(chat_hash(chat_id))
+        self.database.set_chat_active(chat_id, False)
+
+    def was_blocked(self, chat_id: int) -> bool:
+        """Cheap check, on every update: is this a chat that had blocked the bot?"""
+        return chat_hash(chat_id) in self._blocked
+
+    def chat_returned(self, chat_id: int) -> None:
+        """The user writes again: forget that they had blocked the bot."""
+        self._blocked.discard(chat_hash(chat_id))
+        self.database.set_chat_active(chat_id, True)
+
+    def purge_expired(self) -> int:
+        """Delete feedback older than the retention period; returns how many rows went."""
+        cutoff = utcnow() - dt.timedelta(days=self.settings.feedback_retention_days)
+        return self.database.purge_feedback(cutoff)
 
     def shutdown(self) -> None:
         self.assistant.shutdown()

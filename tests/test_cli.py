@@ -106,3 +106,9 @@ def test_ask_builds_a_missing_index_and_warns_when_knowledge_changed(settings, m
     (settings.knowledge_dir / "programme" / "nouveau.md").write_text("# Nouveau\n\nTexte.\n")
     assert main(["ask", "Comment adhérer au réseau Horizon ?"]) == 0
     assert "note: knowledge/ changed since the last ingest" in capsys.readouterr().err
+
+
+def test_run_without_a_token_explains_how_to_get_one(env, capsys):
+    assert main(["run"]) == 2
+    err = capsys.readouterr().err
+    assert "@BotFather" in err and "INSPIRE_TELEGRAM_TOKEN" in err and "inspire-bot chat" in err

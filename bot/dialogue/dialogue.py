@@ -35,8 +35,15 @@ class Outcome:
 class Dialogue:
     """Builds replies; keeps only the recent answers, so that their buttons keep working."""
 
-    def __init__(self, assistant: Assistant, directory: Directory, database: Database) -> None:
+    def __init__(
+        self,
+        assistant: Assistant,
+        directory: Directory,
+        database: Database,
+        retention_days: int = 365,
+    ) -> None:
         self.assistant = assistant
+        self.retention_months = max(1, round(retention_days / 30.44))
         self.directory = directory
         self.database = database
         self._answers: OrderedDict[str, Answer] = OrderedDict()
@@ -68,7 +75,7 @@ class Dialogue:
         return Reply(text(lang, "help"), self.menu_buttons(lang))
 
     def privacy(self, lang: str) -> Reply:
-        return Reply(text(lang, "privacy"))
+        return Reply(text(lang, "privacy", months=self.retention_months))
 
     def about(self, lang: str) -> Reply:
         return Reply(text(lang, "about"))

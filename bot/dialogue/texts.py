@@ -34,10 +34,12 @@ TEXTS: dict[str, dict[str, str]] = {
             "• Vos questions servent à vous répondre ; elles ne sont ni conservées ni "
             "transmises à un service extérieur.\n"
             "• Si vous touchez 👍 ou 👎, la question, la réponse et votre avis sont conservés "
-            "sans votre identifiant, pour améliorer l'assistant.\n"
+            "{months} mois, sans votre identifiant, pour améliorer l'assistant : rien ne les "
+            "relie à vous, ils s'effacent d'eux-mêmes.\n"
             "• Si vous bloquez le bot, nous notons seulement une empreinte chiffrée de la "
-            "conversation pour ne plus vous écrire.\n"
-            "• Pour toute demande sur vos données, écrivez au référent de votre réseau régional."
+            "conversation pour ne plus vous écrire ; elle disparaît dès que vous nous écrivez "
+            "à nouveau.\n"
+            "• Pour toute question sur vos données, écrivez au référent de votre réseau régional."
         ),
         "about": (
             "<b>Le programme INSPIRE</b> (Intensify Networking to Strengthen Peacebuilding "
@@ -104,11 +106,12 @@ TEXTS: dict[str, dict[str, str]] = {
             "<b>Your data</b>\n"
             "• Your questions are used to answer you; they are neither kept nor sent to an "
             "outside service.\n"
-            "• If you tap 👍 or 👎, the question, the answer and your vote are kept without "
-            "your identifier, to improve the assistant.\n"
+            "• If you tap 👍 or 👎, the question, the answer and your vote are kept for {months} "
+            "months without your identifier, to improve the assistant: nothing links them to "
+            "you, and they delete themselves.\n"
             "• If you block the bot, we only keep a hashed fingerprint of the chat so that we "
-            "stop writing to you.\n"
-            "• For any request about your data, write to the referent of your regional network."
+            "stop writing to you; it is removed as soon as you write to us again.\n"
+            "• For any question about your data, write to the referent of your regional network."
         ),
         "about": (
             "<b>The INSPIRE programme</b> (Intensify Networking to Strengthen Peacebuilding "
@@ -175,9 +178,10 @@ TEXTS: dict[str, dict[str, str]] = {
             "• Ваші запитання використовуються лише для відповіді; вони не зберігаються і не "
             "передаються зовнішнім сервісам.\n"
             "• Якщо ви натискаєте 👍 або 👎, запитання, відповідь і ваша оцінка зберігаються "
-            "без вашого ідентифікатора, щоб покращити помічника.\n"
+            "{months} міс. без вашого ідентифікатора, щоб покращити помічника: ніщо не пов'язує "
+            "їх із вами, і вони видаляються автоматично.\n"
             "• Якщо ви заблокуєте бота, ми збережемо лише зашифрований відбиток чату, щоб "
-            "більше вам не писати.\n"
+            "більше вам не писати; він зникне, щойно ви напишете нам знову.\n"
             "• З будь-якими запитами щодо даних звертайтеся до вашої регіональної мережі."
         ),
         "about": (

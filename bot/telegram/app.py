@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
@@ -77,6 +78,10 @@ def build_application(settings: Settings, services: Services) -> Application:
         await asyncio.to_thread(services.initialize)
         application.bot_data["services"] = services
         await _register_commands(application)
+        if application.job_queue is not None:
+            application.job_queue.run_repeating(
+                handlers.purge_expired, interval=dt.timedelta(days=1), first=60, name="retention"
+            )
 
     async def post_shutdown(application: Application) -> None:
         await asyncio.to_thread(services.shutdown)
@@ -97,8 +102,9 @@ def build_application(settings: Settings, services: Services) -> Application:
         .post_shutdown(post_shutdown)
         .build()
     )
-    # Group -1 runs first: a duplicate update stops here.
-    application.add_handler(TypeHandler(Update, handlers.drop_duplicates), group=-1)
+    # Negative groups run first: a duplicate update stops at -2; -1 notices returning chats.
+    application.add_handler(TypeHandler(Update, handlers.drop_duplicates), group=-2)
+    application.add_handler(TypeHandler(Update, handlers.welcome_back), group=-1)
     application.add_handler(CommandHandler("start", handlers.start))
     application.add_handler(CommandHandler("help", handlers.help_command))
     application.add_handler(CommandHandler("privacy", handlers.privacy))

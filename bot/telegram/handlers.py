@@ -49,6 +49,20 @@ async def drop_duplicates(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     seen.append(update.update_id)
 
 
+async def welcome_back(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A chat that had blocked the bot writes again: it is active again."""
+    services = services_of(context)
+    chat = update.effective_chat
+    if chat is not None and services.was_blocked(chat.id):
+        await asyncio.to_thread(services.chat_returned, chat.id)
+
+
+async def purge_expired(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Daily job: feedback past its retention period is deleted."""
+    removed = await asyncio.to_thread(services_of(context).purge_expired)
+    log.info("Retention: %d feedback rows deleted", removed)
+
+
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/start, with an optional deep-link payload (t.me/<bot>?start=calls)."""
     lang = language_of(update, context)

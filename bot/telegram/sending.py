@@ -85,4 +85,4 @@ def _anchor(message_id: int | None) -> ReplyParameters | None:
 async def mark_inactive(chat_id: int, services: Services) -> None:
     """The user blocked the bot: remember it (hashed), so nothing more is sent there."""
     log.info("A chat blocked the bot; marking it inactive")
-    await asyncio.to_thread(services.database.set_chat_active, chat_id, False)
+    await asyncio.to_thread(services.chat_blocked, chat_id)

@@ -179,3 +179,21 @@ async def test_privacy_says_what_is_stored(bot, bot_api: FakeBotApi):
     bot_api.push(bot_api.command(CHAT, "/privacy"))
     [page] = await bot_api.wait_for_messages(CHAT)
     assert "sans votre identifiant" in page.text
+
+
+NASTY = [
+    "   ",
+    "x" * 10_000,
+    "🙂🎉🇺🇦" * 30,
+    "كيف يمكن لبلديتي الانضمام إلى البرنامج؟",
+    "\u200b\u200c\u200d",
+    "<b>gras</b> & <i>italique <script>alert(1)</script> *md* _x_ [lien](http://x) `c`",
+]
+
+
+@pytest.mark.parametrize("text", NASTY)
+async def test_bad_input_always_gets_a_valid_reply(bot, bot_api: FakeBotApi, text):
+    bot_api.push(bot_api.message(CHAT, text))
+    [reply] = await bot_api.wait_for_messages(CHAT)
+    assert 0 < len(reply.text) <= 4096
+    assert reply.params["parse_mode"] == "HTML"  # accepted by the server's HTML check

@@ -195,3 +195,30 @@ async def test_running_helper_is_reusable(bot_settings, services, bot_api):
     async with running(build_application(bot_settings, services)):
         bot_api.push(bot_api.command(CHAT, "/help"))
         await bot_api.wait_for_messages(CHAT)
+
+
+async def test_a_network_error_on_send_is_retried(bot, bot_api: FakeBotApi):
+    bot_api.fail_next("sendMessage", 502, "Bad Gateway")
+    bot_api.push(bot_api.message(CHAT, QUESTION))
+    [answer] = await bot_api.wait_for_messages(CHAT)
+    attempts = [c for c in bot_api.calls if c.method == "sendMessage" and c.chat_id == CHAT]
+    assert [c.failed for c in attempts] == [True, False]
+    assert "15 mars 2027" in answer.text
+
+
+async def test_a_chat_that_comes_back_is_active_again(bot, bot_api: FakeBotApi, services):
+    bot_api.fail_next("sendMessage", 403, "Forbidden: bot was blocked by the user")
+    bot_api.push(bot_api.message(CHAT, QUESTION))
+    await bot_api.wait_for(
+        lambda: any(c.failed for c in bot_api.calls if c.method == "sendMessage")
+    )
+    await bot_api.wait_for(lambda: not services.database.is_chat_active(CHAT))
+    bot_api.push(bot_api.command(CHAT, "/start"))
+    await bot_api.wait_for_messages(CHAT)
+    assert services.database.is_chat_active(CHAT)
+    assert not services.was_blocked(CHAT)
+
+
+async def test_the_retention_job_is_scheduled(bot):
+    [job] = bot.job_queue.get_jobs_by_name("retention")
+    assert job.next_t is not None
