@@ -125,6 +125,20 @@ class Answer(BaseModel):
 
 
 @dataclass(slots=True)
+class Evidence:
+    """What retrieval found for a text, and how strongly the knowledge is about it."""
+
+    hits: list[Hit]
+    query: np.ndarray
+    relevance: dict[str, float]  # cosine similarity of each hit to the text
+    best: float  # the best of them
+    margin: float  # best minus the closest off-topic background passage
+
+    def weak(self, margin: float, floor: float) -> bool:
+        return self.best < floor or self.margin < margin
+
+
+@dataclass(slots=True)
 class _Scored:
     sentence: Sentence
     similarity: float  # the sentence's own cosine similarity to the question
@@ -158,13 +172,9 @@ class Answerer:
                 abstained=True,
                 error="empty_question",
             )
-        vector = self.retriever.embeddings.embed_query(text)
-        hits = self.retriever.search(text, kind=kind, mode=mode, vector=vector)
-        query = np.asarray(vector, dtype=np.float32)
-        relevance = self._chunk_similarities(query, hits)
-        best = max(relevance.values(), default=0.0)
-        evidence = best - self.retriever.index.background_similarity(query)
-        weak = best < self.settings.abstain_floor or evidence < self.settings.abstain_margin
+        evidence = self.evidence(text, kind=kind, mode=mode)
+        hits, query, relevance = evidence.hits, evidence.query, evidence.relevance
+        weak = evidence.weak(self.settings.abstain_margin, self.settings.abstain_floor)
         scored = [] if weak else self._score_sentences(text, query, hits, relevance)
         if scored:
             answer = self._compose(text, language, self._select(scored, relevance), hits)
@@ -175,13 +185,23 @@ class Answerer:
                 language=language,
                 abstained=True,
             )
-        answer.evidence = round(evidence, 4)
+        answer.evidence = round(evidence.margin, 4)
         answer.truncated = truncated
         if truncated:
             note = message(language, "truncated", n=self.settings.question_max_chars)
             answer.answer = f"{answer.answer}\n\n{note}"
         answer.latency_ms = round((time.perf_counter() - started) * 1000, 1)
         return answer
+
+    def evidence(self, text: str, *, kind: str | None = None, mode: Mode = "hybrid") -> Evidence:
+        """Retrieve for ``text`` and measure how much the knowledge is about it."""
+        vector = self.retriever.embeddings.embed_query(text)
+        hits = self.retriever.search(text, kind=kind, mode=mode, vector=vector)
+        query = np.asarray(vector, dtype=np.float32)
+        relevance = self._chunk_similarities(query, hits)
+        best = max(relevance.values(), default=0.0)
+        margin = best - self.retriever.index.background_similarity(query)
+        return Evidence(hits, query, relevance, best, margin)
 
     def _chunk_similarities(self, query: np.ndarray, hits: list[Hit]) -> dict[str, float]:
         """Cosine similarity of the question to each retrieved chunk (BM25-only hits too)."""

@@ -90,9 +90,11 @@ class Assistant:
         """Answer one question (see :meth:`Answerer.answer`)."""
         return self.answerer.answer(question, lang, mode=mode, kind=kind)
 
-    def search(self, query: str, *, kind: str | None = None, k: int | None = None) -> list[Hit]:
-        """The best chunks for ``query`` (hybrid retrieval)."""
-        return self.answerer.retriever.search(query, kind=kind, k=k)
+    def search(
+        self, query: str, *, kind: str | None = None, k: int | None = None, mode: Mode = "hybrid"
+    ) -> list[Hit]:
+        """The best chunks for ``query``."""
+        return self.answerer.retriever.search(query, kind=kind, k=k, mode=mode)
 
     def shutdown(self) -> None:
         if self._index is not None:

@@ -1,23 +1,38 @@
-"""Funding calls: the record model and the loader of the curated files in ``knowledge/calls/``."""
+"""Funding calls: the record model, its status on a given day, and the loader of the call files
+in ``knowledge/calls/`` (curated by hand, or snapshots of the EU portal)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError
 
 from .errors import KnowledgeError
 
+AUTHORITY_TYPES = ("commune", "intercommunalite", "departement", "region", "association")
+Status = Literal["open", "forthcoming", "closed"]
+BRUSSELS = ZoneInfo("Europe/Brussels")
+_TIME = re.compile(r"^(\d{1,2}):(\d{2})")
+
 
 class Deadline(BaseModel):
-    """One submission deadline; ``note`` keeps the time, the stage or a caveat."""
+    """One submission deadline; ``note`` keeps the time ("17:00 Brussels"), a stage, a caveat."""
 
     model_config = ConfigDict(extra="forbid")
 
     date: dt.date
     note: str = ""
+
+    def moment(self) -> dt.datetime:
+        """When it passes: the time in the note (Brussels time), else the end of that day."""
+        match = _TIME.match(self.note)
+        hour, minute = (int(match[1]), int(match[2])) if match else (23, 59)
+        return dt.datetime.combine(self.date, dt.time(hour, minute), BRUSSELS)
 
 
 class Call(BaseModel):
@@ -36,15 +51,54 @@ class Call(BaseModel):
     amounts: str = ""
     cofinancing_rate: str = ""
     deadlines: list[Deadline] = Field(default_factory=list)
+    opens: dt.date | None = None
+    rolling: bool = False  # open all year, no deadline
+    recurrence: str = ""  # the usual rhythm of the next edition (an expectation, not a fact)
+    applicants: list[Literal[AUTHORITY_TYPES]] = Field(default_factory=list)  # type: ignore[valid-type]
+    countries: list[str] = Field(default_factory=list)  # ISO codes; "EU" = any member state
     status_note: str = ""
     url: HttpUrl | None = None
     sources: list[HttpUrl] = Field(min_length=1)
     checked: dt.date
+    origin: Literal["curated", "portal"] = "curated"
 
     @property
     def link(self) -> str:
         """The page to send people to: the call's own URL, else its first source."""
         return str(self.url or self.sources[0])
+
+    def next_deadline(self, now: dt.datetime) -> Deadline | None:
+        """The first deadline still ahead at ``now``."""
+        ahead = sorted((d for d in self.deadlines if d.moment() > now), key=Deadline.moment)
+        return ahead[0] if ahead else None
+
+    def status(self, now: dt.datetime) -> Status:
+        """Derived from the dates, never taken from a source (sources say "open" too long)."""
+        if self.next_deadline(now) is None and not self.rolling:
+            return "closed"
+        opening = dt.datetime.combine(self.opens, dt.time(0, 0), BRUSSELS) if self.opens else None
+        return "forthcoming" if opening and now < opening else "open"
+
+    def days_left(self, now: dt.datetime) -> int | None:
+        """Whole days until the next deadline (0 on the day itself)."""
+        deadline = self.next_deadline(now)
+        if deadline is None:
+            return None
+        return (deadline.date - now.astimezone(BRUSSELS).date()).days
+
+    def accepts(self, authority: str | None, partner_country: str | None) -> bool:
+        """False only when the record says this applicant or partner country is not eligible."""
+        if authority and self.applicants and authority not in self.applicants:
+            return False
+        if partner_country and self.countries:
+            code = partner_country.upper()
+            return code in self.countries or (code in EU_MEMBERS and "EU" in self.countries)
+        return True
+
+
+EU_MEMBERS = frozenset(
+    "AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE".split()
+)
 
 
 class CallsFile(BaseModel):

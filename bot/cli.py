@@ -14,6 +14,7 @@ from typing import TextIO
 
 from .answering import Answer
 from .assistant import Assistant
+from .calls import AUTHORITY_TYPES
 from .config import Settings, load_settings
 from .errors import InspireError
 from .language import SUPPORTED
@@ -38,6 +39,16 @@ def _parser() -> argparse.ArgumentParser:
     ingest = commands.add_parser("ingest", help="build or refresh the index from knowledge/")
     ingest.add_argument("--rebuild", action="store_true", help="re-embed everything")
 
+    calls = commands.add_parser("calls", help="funding calls: suggestions and portal refresh")
+    calls_commands = calls.add_subparsers(dest="calls_command", required=True)
+    suggest = calls_commands.add_parser("suggest", help="calls that fit a project description")
+    suggest.add_argument("description")
+    suggest.add_argument("--country", help="the applicant's country (ISO code, e.g. FR)")
+    suggest.add_argument("--partner-country", help="the partner's country (ISO code, e.g. UA)")
+    suggest.add_argument("--authority", choices=AUTHORITY_TYPES, help="type of applicant")
+    suggest.add_argument("--json", action="store_true", help="print one JSON object")
+    calls_commands.add_parser("refresh", help="fetch the EU portal's open and forthcoming calls")
+
     run = commands.add_parser("run", help="run the Telegram bot (long polling by default)")
     run.add_argument("--webhook", action="store_true", help="serve PTB's webhook instead")
     commands.add_parser("chat", help="talk to the assistant in this terminal (no Telegram)")
@@ -59,6 +70,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings()
         if args.command == "ingest":
             return _ingest(settings, args.rebuild)
+        if args.command == "calls":
+            return _calls(settings, args)
         if args.command == "run":
             return _run(settings, args.webhook)
         if args.command == "chat":
@@ -77,6 +90,44 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+
+
+def _calls(settings: Settings, args: argparse.Namespace) -> int:
+    from .matching import Matcher, Profile, load_call_folder
+    from .portal import refresh_snapshot
+
+    assistant = Assistant(settings)
+    if args.calls_command == "refresh":
+        calls, problems = refresh_snapshot(settings)
+        for problem in problems:
+            print(f"warning: {problem}", file=sys.stderr)
+        report = assistant.ingest(progress=sys.stderr.isatty())
+        print(f"{len(calls)} calls from the EU portal. {report.summary()}")
+        assistant.shutdown()
+        return 0
+    assistant.initialize(progress=sys.stderr.isatty())
+    matcher = Matcher(assistant, load_call_folder(settings.knowledge_dir / "calls"))
+    profile = Profile(
+        description=args.description,
+        authority=args.authority,
+        country=args.country,
+        partner_country=args.partner_country,
+    )
+    suggestions = matcher.suggest(profile)
+    assistant.shutdown()
+    if args.json:
+        payload = {
+            "profile": profile.model_dump(),
+            "calls": [s.model_dump(mode="json") for s in suggestions],
+        }
+        print(json.dumps(payload, ensure_ascii=False))
+        return 0
+    if not suggestions:
+        print("No call in the base fits this description.")
+    for s in suggestions:
+        when = f"deadline {s.deadline} ({s.days_left} days left)" if s.deadline else s.expected
+        print(f"[{s.status}] {s.title} — {s.programme}\n  {when}\n  {s.why}\n  {s.url}\n")
+    return 0
 
 
 def _run(settings: Settings, webhook: bool) -> int:

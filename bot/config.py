@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     # background passage by this margin (cosine, multilingual-e5), or is below the floor.
     abstain_margin: float = Field(default=0.02, ge=-1.0, le=1.0)
     abstain_floor: float = Field(default=0.74, ge=0.0, le=1.0)
+    # The same test for project descriptions against the calls (descriptions score lower).
+    match_margin: float = Field(default=0.0, ge=-1.0, le=1.0)
     question_max_chars: int = Field(default=1000, ge=50)
 
     # Storage: SQLite in the data folder unless a SQLAlchemy URL is given.
@@ -60,6 +62,23 @@ class Settings(BaseSettings):
     # Outgoing flood control: Telegram allows about 30 messages per second overall.
     telegram_messages_per_second: float = Field(default=30.0, gt=0)
     max_concurrent_updates: int = Field(default=32, ge=1)
+
+    # EU Funding & Tenders portal search API ("SEDIA", the public key of the portal's front end)
+    portal_url: str = "https://api.tech.ec.europa.eu/search-api/prod/rest/search"
+    portal_api_key: str = "SEDIA"
+    portal_programmes: list[str] = [  # frameworkProgramme ids: CERV, Creative Europe, Erasmus+,
+        "43251589",
+        "43251814",
+        "43353764",
+        "43254037",
+        "43298203",
+        "43252405",
+        "43251447",
+    ]  # European Solidarity Corps, Union Civil Protection Mechanism, LIFE, AMIF
+    portal_page_size: int = Field(default=100, ge=1, le=100)
+    portal_max_pages: int = Field(default=20, ge=1)
+    portal_timeout: float = Field(default=30.0, gt=0)
+    portal_retries: int = Field(default=3, ge=1)
 
     # Optional generation through an OpenAI-compatible chat endpoint (off by default).
     llm_provider: str = "none"

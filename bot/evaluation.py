@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -10,9 +11,11 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .assistant import Assistant
+from .calls import BRUSSELS
 from .config import Settings
 from .errors import InspireError
 from .index.chunking import Chunk
+from .matching import Matcher, Profile, load_call_folder
 from .retrieval import MODES, Mode
 from .text import fold
 
@@ -107,15 +110,86 @@ def format_table(rows: list[Scores]) -> str:
     return "\n".join(lines)
 
 
+class GoldProject(BaseModel):
+    """A project description and the calls that fit it (any one counts)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    description: str
+    authority: str | None = None
+    country: str | None = None
+    partner_country: str | None = None
+    expected: list[str]
+
+
+@dataclass
+class MatchScores:
+    mode: str
+    projects: int
+    hit_at_3: float
+    mrr: float
+
+
+CALLS_CLOCK = dt.datetime(2025, 3, 1, 12, 0, tzinfo=BRUSSELS)
+
+
+def evaluate_matching(
+    assistant: Assistant, gold: list[GoldProject], mode: Mode, calls_folder: Path
+) -> MatchScores:
+    """hit@3 and MRR of the expected calls among the suggestions (clock: ``CALLS_CLOCK``)."""
+    matcher = Matcher(assistant, load_call_folder(calls_folder), clock=lambda: CALLS_CLOCK)
+    hits = 0
+    reciprocal = 0.0
+    for item in gold:
+        profile = Profile(
+            description=item.description,
+            authority=item.authority,
+            country=item.country,
+            partner_country=item.partner_country,
+        )
+        ids = [s.id for s in matcher.suggest(profile, k=10, mode=mode)]
+        rank = next((i for i, cid in enumerate(ids, 1) if cid in item.expected), None)
+        if rank is not None:
+            hits += rank <= 3
+            reciprocal += 1 / rank
+    n = max(len(gold), 1)
+    return MatchScores(mode=mode, projects=len(gold), hit_at_3=hits / n, mrr=reciprocal / n)
+
+
 def run_evaluation(settings: Settings, gold_path: Path, as_json: bool = False) -> int:
-    """``inspire-bot eval``: print the scores of the three retrieval modes."""
+    """``inspire-bot eval``: answers (three retrieval modes) and call suggestions (two)."""
     gold = load_gold(gold_path)
+    calls_path = gold_path.with_name("gold_calls.yaml")
+    projects = _load_projects(calls_path) if calls_path.exists() else []
     assistant = Assistant(settings)
     assistant.initialize()
     rows = [evaluate(assistant, gold, mode) for mode in MODES]
+    folder = settings.knowledge_dir / "calls"
+    matching = [evaluate_matching(assistant, projects, m, folder) for m in ("hybrid", "dense")]
     assistant.shutdown()
     if as_json:
-        print(json.dumps([asdict(r) for r in rows], indent=1))
-    else:
-        print(format_table(rows))
+        print(
+            json.dumps(
+                {
+                    "answers": [asdict(r) for r in rows],
+                    "calls": [asdict(m) for m in matching if projects],
+                },
+                indent=1,
+            )
+        )
+        return 0
+    print(format_table(rows))
+    if projects:
+        print(f"\ncall suggestions ({len(projects)} projects, clock {CALLS_CLOCK.date()})")
+        print("mode     hit@3  MRR")
+        for m in matching:
+            print(f"{m.mode:<8} {m.hit_at_3:.3f}  {m.mrr:.3f}")
     return 0
+
+
+def _load_projects(path: Path) -> list[GoldProject]:
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return [GoldProject.model_validate(item) for item in raw]
+    except (OSError, yaml.YAMLError, ValidationError, TypeError) as exc:
+        raise InspireError(f"cannot read the gold set {path}: {exc}") from exc

@@ -1,0 +1,367 @@
+"""The EU Funding & Tenders portal search API ("SEDIA"): fetch forthcoming and open calls, turn
+its rows into :class:`~bot.calls.Call` records, write them as a snapshot in ``knowledge/calls/``.
+
+The API is undocumented; what this follows (multipart JSON parts, codes, pitfalls) is what the
+portal's own front end sends. Real rows are untidy: every metadata value is a list, ``actions``
+and ``budgetOverview`` are JSON inside strings (sometimes cut short), the same topic comes back
+several times, and ``status`` may still say "open" after the deadline.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import logging
+import math
+import os
+import re
+import time
+from collections.abc import Callable, Iterable
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import httpx
+import yaml
+from pydantic import ValidationError
+
+from .calls import Call
+from .config import Settings
+from .errors import InspireError
+
+log = logging.getLogger(__name__)
+
+SNAPSHOT = "portal.yaml"
+TYPES = ["1", "2", "8"]  # call topic, call for proposals, cascade funding
+FORTHCOMING, OPEN = "31094501", "31094502"
+STATUS_WORDS = {FORTHCOMING: "Forthcoming", OPEN: "Open for submission", "31094503": "Closed"}
+PROGRAMMES = {  # frameworkProgramme id -> name
+    "43251589": "CERV – Citizens, Equality, Rights and Values",
+    "43251814": "Creative Europe",
+    "43353764": "Erasmus+",
+    "43254037": "European Solidarity Corps",
+    "43298203": "Union Civil Protection Mechanism",
+    "43252405": "LIFE",
+    "43251447": "AMIF – Asylum, Migration and Integration Fund",
+    "43108390": "Horizon Europe",
+    "43152860": "Digital Europe",
+    "43332642": "EU4Health",
+}
+TOPIC_PAGE = (
+    "https://ec.europa.eu/info/funding-tenders/opportunities/portal/screen/opportunities/"
+    "topic-details/{identifier}"
+)
+SUMMARY_CHARS = 600
+
+
+class PortalError(InspireError):
+    """The portal could not be read; the previous snapshot stays in place."""
+
+
+def build_query(programmes: Iterable[str]) -> dict[str, Any]:
+    """Forthcoming and open topics and calls of the given framework programmes."""
+    return {
+        "bool": {
+            "must": [
+                {"terms": {"type": TYPES}},
+                {"terms": {"status": [FORTHCOMING, OPEN]}},
+                {"terms": {"frameworkProgramme": list(programmes)}},
+            ]
+        }
+    }
+
+
+class PortalClient:
+    """Pages through the search API with a time-out and retries on 5xx and network errors."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        transport: httpx.BaseTransport | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.settings = settings
+        self._sleep = sleep
+        self._client = httpx.Client(timeout=settings.portal_timeout, transport=transport)
+
+    def close(self) -> None:
+        self._client.close()
+
+    def fetch(self) -> list[dict[str, Any]]:
+        """Every result row of every page (up to ``portal_max_pages``)."""
+        rows: list[dict[str, Any]] = []
+        page, pages = 1, 1
+        while page <= pages:
+            data = self._page(page)
+            results = data.get("results") or []
+            rows.extend(r for r in results if isinstance(r, dict))
+            total = int(data.get("totalResults") or 0)
+            pages = min(
+                math.ceil(total / self.settings.portal_page_size), self.settings.portal_max_pages
+            )
+            if not results:
+                break
+            page += 1
+        return rows
+
+    def _page(self, number: int) -> dict[str, Any]:
+        params = {
+            "apiKey": self.settings.portal_api_key,
+            "text": "***",
+            "pageSize": str(self.settings.portal_page_size),
+            "pageNumber": str(number),
+        }
+        files = {
+            "query": (
+                "blob",
+                json.dumps(build_query(self.settings.portal_programmes)),
+                "application/json",
+            ),
+            "languages": ("blob", json.dumps(["en"]), "application/json"),
+            "sort": (
+                "blob",
+                json.dumps({"field": "sortStatus", "order": "DESC"}),
+                "application/json",
+            ),
+        }
+        delay = 1.0
+        for attempt in range(1, self.settings.portal_retries + 1):
+            try:
+                response = self._client.post(self.settings.portal_url, params=params, files=files)
+                if response.status_code >= 500:
+                    raise PortalError(f"the portal answered {response.status_code}")
+                response.raise_for_status()
+                data: dict[str, Any] = response.json()
+                return data
+            except (httpx.TransportError, PortalError) as exc:
+                if attempt == self.settings.portal_retries:
+                    raise PortalError(
+                        f"the EU portal could not be read ({exc}); the previous snapshot is kept"
+                    ) from exc
+                log.warning("Portal page %d, attempt %d failed: %s", number, attempt, exc)
+                self._sleep(delay)
+                delay *= 2
+            except (httpx.HTTPStatusError, ValueError) as exc:
+                raise PortalError(
+                    f"the EU portal refused the request ({exc}); the previous snapshot is kept"
+                ) from exc
+        raise PortalError("unreachable")  # pragma: no cover
+
+
+# --- rows -> calls ---------------------------------------------------------------------------
+
+
+def _values(metadata: dict[str, Any], key: str) -> list[str]:
+    value = metadata.get(key)
+    if value is None:
+        return []
+    items = value if isinstance(value, list) else [value]
+    return [str(v) for v in items if v not in (None, "")]
+
+
+def _first(metadata: dict[str, Any], key: str) -> str:
+    values = _values(metadata, key)
+    return values[0] if values else ""
+
+
+def _json(metadata: dict[str, Any], key: str) -> Any:
+    """A JSON document stored inside a string; cut-short or broken JSON gives ``None``."""
+    raw = _first(metadata, key)
+    try:
+        return json.loads(raw) if raw else None
+    except json.JSONDecodeError:
+        return None
+
+
+class _Text(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("p", "br", "li", "div", "h1", "h2", "h3", "h4"):
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def strip_html(markup: str) -> str:
+    """Plain text of an HTML fragment, one paragraph per line."""
+    parser = _Text()
+    parser.feed(markup)
+    parser.close()
+    lines = (
+        re.sub(r"\s+", " ", html.unescape(line)).strip()
+        for line in "".join(parser.parts).split("\n")
+    )
+    return "\n".join(line for line in lines if line)
+
+
+def _date(value: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except (ValueError, TypeError):
+        return None
+
+
+def _summary(metadata: dict[str, Any]) -> str:
+    text = strip_html(_first(metadata, "descriptionByte") or _first(metadata, "description"))
+    text = " ".join(text.split("\n"))
+    if len(text) > SUMMARY_CHARS:
+        cut = text.rfind(". ", 0, SUMMARY_CHARS)
+        text = text[: cut + 1] if cut > 100 else text[:SUMMARY_CHARS].rsplit(" ", 1)[0] + " …"
+    return text or _first(metadata, "callTitle")
+
+
+def _amounts(metadata: dict[str, Any], identifier: str) -> str:
+    overview = _json(metadata, "budgetOverview")
+    if not isinstance(overview, dict):
+        return ""
+    lines = []
+    for items in (overview.get("budgetTopicActionMap") or {}).values():
+        for item in items if isinstance(items, list) else []:
+            if not isinstance(item, dict) or not str(item.get("action", "")).startswith(identifier):
+                continue
+            low, high = item.get("minContribution"), item.get("maxContribution")
+            grants = item.get("expectedGrants")
+            budget = sum(
+                float(v) for v in (item.get("budgetYearMap") or {}).values() if _is_number(v)
+            )
+            part = []
+            if low and high:
+                part.append(
+                    f"EUR {int(low):,} – {int(high):,} per grant"
+                    if low != high
+                    else f"EUR {int(low):,} per grant"
+                )
+            if grants:
+                part.append(f"{grants} grant{'s' if grants != 1 else ''} expected")
+            if budget:
+                part.append(f"topic budget EUR {int(budget):,}")
+            if part:
+                lines.append("; ".join(part))
+    return " / ".join(dict.fromkeys(lines))
+
+
+def _is_number(value: Any) -> bool:
+    try:
+        float(value)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def _deadlines_and_opening(metadata: dict[str, Any]) -> tuple[list[dt.date], dt.date | None]:
+    actions = _json(metadata, "actions")
+    dates: list[dt.date] = []
+    opening = None
+    if isinstance(actions, list):
+        for action in actions:
+            if not isinstance(action, dict):
+                continue
+            dates += [d for d in map(_date, action.get("deadlineDates") or []) if d]
+            opening = opening or _date(str(action.get("plannedOpeningDate") or ""))
+    if not dates:
+        dates = [d for d in map(_date, _values(metadata, "deadlineDate")) if d]
+    opening = opening or _date(_first(metadata, "startDate"))
+    return sorted(set(dates)), opening
+
+
+def _themes(metadata: dict[str, Any], identifier: str) -> list[str]:
+    words = _values(metadata, "tags") + _values(metadata, "keywords")
+    if len(words) == 1 and words[0].startswith("["):  # a JSON array inside one string
+        try:
+            words = [str(w) for w in json.loads(words[0])]
+        except json.JSONDecodeError:
+            words = []
+    skip = {identifier.casefold(), _first(metadata, "callIdentifier").casefold()}
+    themes = [w for w in dict.fromkeys(words) if w.casefold() not in skip]
+    return themes[:12]
+
+
+def _richness(row: dict[str, Any]) -> int:
+    metadata = row.get("metadata") or {}
+    filled = sum(1 for v in metadata.values() if v not in (None, [], "", [""]))
+    return filled + (20 if _first(metadata, "DATASOURCE") == "SEDIA" else 0)
+
+
+def to_calls(rows: Iterable[dict[str, Any]], fetched: dt.datetime) -> tuple[list[Call], list[str]]:
+    """Portal rows → calls, one per identifier (the richest row wins); problems as text."""
+    best: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        metadata = row.get("metadata") if isinstance(row.get("metadata"), dict) else {}
+        identifier = _first(metadata, "identifier") if metadata else ""
+        if not identifier:
+            continue
+        if identifier not in best or _richness(row) > _richness(best[identifier]):
+            best[identifier] = row
+    calls, problems = [], []
+    for identifier, row in best.items():
+        try:
+            calls.append(_to_call(identifier, row, fetched))
+        except (ValidationError, ValueError, TypeError) as exc:
+            problems.append(f"portal row {identifier}: {exc}")
+    return calls, problems
+
+
+def _to_call(identifier: str, row: dict[str, Any], fetched: dt.datetime) -> Call:
+    metadata: dict[str, Any] = row["metadata"]
+    deadlines, opening = _deadlines_and_opening(metadata)
+    url = _first(metadata, "url") or str(row.get("url") or "")
+    if not url or "topicDetails" in url or not url.startswith("http"):
+        url = TOPIC_PAGE.format(identifier=identifier)
+    status = STATUS_WORDS.get(_first(metadata, "status"), "unknown")
+    title = _first(metadata, "title") or str(row.get("summary") or identifier)
+    return Call(
+        id="eu-" + re.sub(r"[^a-z0-9]+", "-", identifier.lower()).strip("-")[:76],
+        programme=PROGRAMMES.get(_first(metadata, "frameworkProgramme"), "EU programme"),
+        title=title,
+        call_identifier=_first(metadata, "callIdentifier") or identifier,
+        summary=_summary(metadata) or f"{title} — {identifier}",
+        themes=_themes(metadata, identifier),
+        amounts=_amounts(metadata, identifier),
+        deadlines=[{"date": d} for d in deadlines],  # type: ignore[misc]
+        opens=opening,
+        status_note=f"Portal status when fetched: {status} (the bot re-derives it from the dates).",
+        url=url,  # type: ignore[arg-type]
+        sources=[url],  # type: ignore[list-item]
+        checked=fetched.date(),
+        origin="portal",
+    )
+
+
+def write_snapshot(calls: list[Call], folder: Path, fetched: dt.datetime) -> Path:
+    """Replace ``folder/portal.yaml`` atomically with the given calls."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / SNAPSHOT
+    header = (
+        f"# Snapshot of the EU Funding & Tenders portal, fetched at {fetched.isoformat()}.\n"
+        "# Written by `inspire-bot calls refresh`: edits here are lost at the next refresh.\n"
+    )
+    records = [c.model_dump(mode="json", exclude_defaults=True) for c in calls]
+    temporary = path.with_suffix(".yaml.tmp")
+    temporary.write_text(
+        header + yaml.safe_dump(records, allow_unicode=True, sort_keys=False, width=100),
+        encoding="utf-8",
+    )
+    os.replace(temporary, path)
+    return path
+
+
+def refresh_snapshot(
+    settings: Settings, client: PortalClient | None = None, now: dt.datetime | None = None
+) -> tuple[list[Call], list[str]]:
+    """Fetch, parse and write the snapshot; on any failure the previous one stays."""
+    fetched = now or dt.datetime.now(dt.UTC)
+    own = client is None
+    client = client or PortalClient(settings)
+    try:
+        rows = client.fetch()
+    finally:
+        if own:
+            client.close()
+    calls, problems = to_calls(rows, fetched)
+    write_snapshot(calls, settings.knowledge_dir / "calls", fetched)
+    return calls, problems
