@@ -319,7 +319,7 @@ def _to_call(identifier: str, row: dict[str, Any], fetched: dt.datetime) -> Call
         programme=PROGRAMMES.get(_first(metadata, "frameworkProgramme"), "EU programme"),
         title=title,
         call_identifier=_first(metadata, "callIdentifier") or identifier,
-        summary=_summary(metadata) or f"{title} — {identifier}",
+        summary=_summary(metadata) or f"{title}: a topic of the EU Funding & Tenders portal.",
         themes=_themes(metadata, identifier),
         amounts=_amounts(metadata, identifier),
         deadlines=[{"date": d} for d in deadlines],  # type: ignore[misc]

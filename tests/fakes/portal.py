@@ -1,0 +1,103 @@
+"""A fake EU Funding & Tenders search API on 127.0.0.1, serving a real recorded response.
+
+It checks what the real API is picky about (the multipart parts ``query`` and ``languages``
+sent as JSON files) and pages through the recorded results.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from email.parser import BytesParser
+from email.policy import HTTP
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+FIXTURE = Path(__file__).resolve().parents[1] / "data" / "portal-search-page.json"
+
+
+class FakePortal:
+    """``with FakePortal() as portal: portal.url`` — requests land in ``portal.requests``."""
+
+    def __init__(self, results: list[dict[str, Any]] | None = None) -> None:
+        recorded = json.loads(FIXTURE.read_text(encoding="utf-8"))
+        self.template = {k: v for k, v in recorded.items() if k != "results"}
+        self.results = recorded["results"] if results is None else results
+        self.requests: list[dict[str, Any]] = []
+        self.failures: list[tuple[int, float]] = []  # (status, seconds to hang) per request
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}/search-api/prod/rest/search"
+
+    def __enter__(self) -> FakePortal:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        portal = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def do_POST(self) -> None:
+                query = {k: v[0] for k, v in parse_qs(urlparse(self.path).query).items()}
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                parts = _multipart(self.headers.get("Content-Type", ""), body)
+                portal.requests.append({"params": query, "parts": parts})
+                if portal.failures:
+                    status, hang = portal.failures.pop(0)
+                    time.sleep(hang)
+                    return self._send(status, {"type": "throwable"})
+                for name in ("query", "languages"):
+                    if parts.get(name, {}).get("content_type") != "application/json":
+                        return self._send(500, {"type": "throwable"})
+                size, number = int(query["pageSize"]), int(query["pageNumber"])
+                page = portal.results[(number - 1) * size : number * size]
+                payload = dict(
+                    portal.template,
+                    totalResults=len(portal.results),
+                    pageNumber=number,
+                    pageSize=size,
+                    results=page,
+                )
+                self._send(200, payload)
+
+            def _send(self, status: int, payload: dict[str, Any]) -> None:
+                data = json.dumps(payload).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+        return Handler
+
+
+def _multipart(content_type: str, body: bytes) -> dict[str, dict[str, Any]]:
+    message = BytesParser(policy=HTTP).parsebytes(
+        f"Content-Type: {content_type}\r\n\r\n".encode() + body
+    )
+    parts: dict[str, dict[str, Any]] = {}
+    if not message.is_multipart():
+        return parts
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        payload = part.get_payload(decode=True) or b""
+        parts[str(name)] = {
+            "content_type": part.get_content_type() if part.get("Content-Type") else None,
+            "filename": part.get_filename(),
+            "json": json.loads(payload) if payload.strip().startswith((b"{", b"[")) else None,
+        }
+    return parts
