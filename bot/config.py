@@ -54,6 +54,7 @@ class Settings(BaseSettings):
     # Telegram
     telegram_token: SecretStr = SecretStr("")
     telegram_api_url: str = "https://api.telegram.org/bot"
+    telegram_state_file: Path | None = None  # conversations and preferences; default in data_dir
     webhook_url: str = ""  # public HTTPS URL Telegram posts to (with --webhook)
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = Field(default=8443, ge=1, le=65535)
@@ -79,6 +80,7 @@ class Settings(BaseSettings):
     portal_max_pages: int = Field(default=20, ge=1)
     portal_timeout: float = Field(default=30.0, gt=0)
     portal_retries: int = Field(default=3, ge=1)
+    portal_refresh_hours: float = Field(default=24.0, ge=0)  # the bot's refresh job; 0: off
 
     # Optional generation through an OpenAI-compatible chat endpoint (off by default).
     llm_provider: str = "none"
@@ -95,6 +97,10 @@ class Settings(BaseSettings):
     def database(self) -> str:
         """The SQLAlchemy URL in use."""
         return self.database_url or f"sqlite:///{self.data_dir / 'inspire.db'}"
+
+    @property
+    def telegram_state(self) -> Path:
+        return self.telegram_state_file or self.data_dir / "telegram-state.pickle"
 
     @property
     def referents_path(self) -> Path:

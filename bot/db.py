@@ -1,7 +1,8 @@
 """The project's database (SQLAlchemy 2; SQLite in the data folder unless a URL is configured).
 
-What it keeps, and nothing more: feedback on answers (without any user identifier) and a hashed
-fingerprint of the chats that blocked the bot, so that nothing more is sent to them.
+What it keeps, and nothing more: feedback on answers (without any user identifier), a hashed
+fingerprint of the chats that blocked the bot, and the deadline alerts users asked for (their
+chat, the call, and the project description they typed — stored because they tapped "remind me").
 """
 
 from __future__ import annotations
@@ -11,7 +12,18 @@ import hashlib
 import json
 from collections.abc import Sequence
 
-from sqlalchemy import Boolean, DateTime, Integer, String, Text, create_engine, func, select
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    DateTime,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    create_engine,
+    func,
+    select,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 
@@ -47,6 +59,24 @@ class InactiveChat(Base):
 
     chat_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     since: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Subscription(Base):
+    """A user asked to be reminded of a call's deadline (and told of new matching calls)."""
+
+    __tablename__ = "subscriptions"
+    __table_args__ = (UniqueConstraint("chat_id", "call_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    call_id: Mapped[str] = mapped_column(String(100))
+    description: Mapped[str] = mapped_column(Text, default="")
+    language: Mapped[str] = mapped_column(String(8), default="fr")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    reminded: Mapped[str] = mapped_column(String(32), default="")  # thresholds sent: "30,7"
+
+    def sent(self) -> set[int]:
+        return {int(x) for x in self.reminded.split(",") if x}
 
 
 def chat_hash(chat_id: int) -> str:
@@ -114,6 +144,61 @@ class Database:
         """The hashes of the chats that blocked the bot."""
         with self.session() as session:
             return set(session.scalars(select(InactiveChat.chat_hash)))
+
+    # --- deadline alerts ---------------------------------------------------------------------
+
+    def subscribe(self, chat_id: int, call_id: str, description: str, language: str) -> bool:
+        """Follow a call; returns False when the chat already followed it (description updated)."""
+        with self.session() as session, session.begin():
+            row = session.scalar(
+                select(Subscription).where(
+                    Subscription.chat_id == chat_id, Subscription.call_id == call_id
+                )
+            )
+            if row is not None:
+                row.description = description or row.description
+                return False
+            session.add(
+                Subscription(
+                    chat_id=chat_id, call_id=call_id, description=description, language=language
+                )
+            )
+            return True
+
+    def subscriptions(self, chat_id: int | None = None) -> list[Subscription]:
+        """One chat's subscriptions, or everybody's."""
+        query = select(Subscription).order_by(Subscription.id)
+        if chat_id is not None:
+            query = query.where(Subscription.chat_id == chat_id)
+        with self.session() as session:
+            return list(session.scalars(query))
+
+    def unsubscribe(self, subscription_id: int, chat_id: int) -> bool:
+        """Remove one of a chat's subscriptions (another chat's is left alone)."""
+        with self.session() as session, session.begin():
+            row = session.get(Subscription, subscription_id)
+            if row is None or row.chat_id != chat_id:
+                return False
+            session.delete(row)
+            return True
+
+    def unsubscribe_chat(self, chat_id: int) -> int:
+        """Remove every subscription of a chat (it blocked the bot)."""
+        with self.session() as session, session.begin():
+            rows = session.scalars(
+                select(Subscription).where(Subscription.chat_id == chat_id)
+            ).all()
+            for row in rows:
+                session.delete(row)
+            return len(rows)
+
+    def mark_reminded(self, subscription_id: int, thresholds: set[int]) -> None:
+        with self.session() as session, session.begin():
+            row = session.get(Subscription, subscription_id)
+            if row is not None:
+                row.reminded = ",".join(
+                    str(t) for t in sorted(row.sent() | thresholds, reverse=True)
+                )
 
     def set_chat_active(self, chat_id: int, active: bool) -> None:
         key = chat_hash(chat_id)

@@ -115,6 +115,10 @@ class Matcher:
         suggestions.sort(key=lambda s: -s.score)
         return _one_per_edition_family(suggestions, self.calls)[:k]
 
+    def describe(self, call: Call, query: str, lang: str = "fr") -> Suggestion:
+        """A card's worth of facts about one call (for reminders)."""
+        return self._suggestion(call, 0.0, self.clock(), query, lang)
+
     def _suggestion(
         self, call: Call, score: float, now: dt.datetime, query: str, lang: str
     ) -> Suggestion:

@@ -4,13 +4,17 @@ model), the database, the referent directory and the dialogue built on them."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from langchain_core.embeddings import Embeddings
 
 from .assistant import Assistant
+from .calls import Call
 from .config import Settings
 from .db import Database, chat_hash, utcnow
 from .dialogue import Dialogue
+from .matching import Matcher, load_call_folder, utc_now
+from .portal import refresh_snapshot
 from .ratelimit import RateLimiter
 from .referents import load_directory
 
@@ -18,8 +22,14 @@ from .referents import load_directory
 class Services:
     """Owned by the application: ``initialize()`` at start-up, ``shutdown()`` at the end."""
 
-    def __init__(self, settings: Settings, embeddings: Embeddings | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        embeddings: Embeddings | None = None,
+        clock: Callable[[], dt.datetime] = utc_now,
+    ) -> None:
         self.settings = settings
+        self.clock = clock
         self.assistant = Assistant(settings, embeddings)
         self.database = Database(settings.database)
         self.limiter = RateLimiter(settings.rate_limit_per_minute, 60.0)
@@ -39,11 +49,23 @@ class Services:
         self.database.initialize()
         self._blocked = self.database.inactive_chats()
         self.assistant.initialize(progress=progress)
-        dialogue = Dialogue(
-            self.assistant, directory, self.database, self.settings.feedback_retention_days
+        self.matcher = Matcher(self.assistant, self.load_calls(), clock=self.clock)
+        self._dialogue = Dialogue(
+            self.assistant,
+            directory,
+            self.database,
+            self.matcher,
+            self.settings.feedback_retention_days,
         )
-        dialogue.load_calls(self.settings.knowledge_dir / "calls")
-        self._dialogue = dialogue
+
+    def load_calls(self) -> dict[str, Call]:
+        return load_call_folder(self.settings.knowledge_dir / "calls")
+
+    def refresh_calls(self) -> None:
+        """EU portal → snapshot → index → the matcher's calls (the old ones stay on failure)."""
+        refresh_snapshot(self.settings)
+        self.assistant.ingest()
+        self.matcher.calls = self.load_calls()
 
     def chat_blocked(self, chat_id: int) -> None:
         """The user blocked the bot: remember it (hashed) so nothing more is sent there."""

@@ -9,8 +9,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from .calls import AUTHORITY_TYPES
 from .dialogue import FUNDING, Button, Reply
 from .dialogue.replies import to_plain
+from .dialogue.texts import text
+from .matching import Profile
 from .services import Services
 
 _LINK = re.compile(r'<a href="([^"]+)">([^<]*)</a>')
@@ -37,12 +40,12 @@ def chat(
     """Run the conversation until /quit or end of input."""
     services.initialize(progress=True)
     dialogue = services.dialogue
-    lang, mode = "fr", None
+    lang = "fr"
+    draft: dict[str, str] | None = None  # the funding conversation, while it runs
     commands: dict[str, Callable[[str], Reply]] = {
         "/help": dialogue.help,
         "/privacy": dialogue.privacy,
         "/referent": dialogue.referents,
-        "/financements": dialogue.funding_prompt,
         "/lang": dialogue.language_choice,
     }
     replies = dialogue.start(lang)
@@ -55,12 +58,35 @@ def chat(
             line = read("> ").strip()
         except (EOFError, KeyboardInterrupt):
             break
+        pressed = (
+            buttons[int(line) - 1].data if line.isdigit() and 0 < int(line) <= len(buttons) else ""
+        )
         if line in ("/quit", "/exit"):
             break
-        if line.isdigit() and 1 <= int(line) <= len(buttons):
-            outcome = dialogue.press(buttons[int(line) - 1].data, lang)
+        if line == "/cancel":
+            draft, replies = None, [Reply(text(lang, "cancelled"))]
+        elif line in ("/financements", "/start calls") or pressed == FUNDING:
+            draft, replies = {}, [dialogue.funding_prompt(lang)]
+        elif draft is not None and "description" not in draft and line and not pressed:
+            draft["description"] = line
+            replies = [dialogue.authority_question(lang)]
+        elif draft is not None and pressed.startswith("auth:"):
+            draft["authority"] = pressed.partition(":")[2]
+            replies = [dialogue.partner_question(lang)]
+        elif draft is not None and pressed.startswith("partner:"):
+            partner = pressed.partition(":")[2]
+            authority = draft.get("authority")
+            profile = Profile(
+                description=draft["description"],
+                authority=authority if authority in AUTHORITY_TYPES else None,
+                partner_country=None if partner in ("-", "EU") else partner,
+            )
+            draft, replies = None, dialogue.suggestions(profile, lang)
+        elif pressed.startswith("rm:"):
+            replies = [Reply(text(lang, "terminal_alerts"))]
+        elif pressed:
+            outcome = dialogue.press(pressed, lang)
             lang = outcome.language or lang
-            mode = outcome.mode or mode
             replies = (
                 [outcome.reply]
                 if outcome.reply
@@ -69,13 +95,9 @@ def chat(
                 else []
             )
         elif line.split(" ")[0] in commands:
-            mode = FUNDING if line == "/financements" else mode
             replies = [commands[line.split(" ")[0]](lang)]
         elif line.startswith("/start"):
             replies = dialogue.start(lang, line.removeprefix("/start").strip())
-        elif mode == FUNDING:
-            mode = None
-            replies = [dialogue.funding(line, lang)]
         else:
             replies = [dialogue.ask(line, lang)]
     services.shutdown()

@@ -3,33 +3,34 @@ tapped button. Telegram (``bot.telegram``) and the terminal (``inspire-bot chat`
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from collections import OrderedDict
 from dataclasses import dataclass
-from pathlib import Path
+from urllib.parse import urlparse
 
+from ..alerts import Due
 from ..answering import Answer
 from ..assistant import Assistant
-from ..calls import Call, load_calls
+from ..calls import AUTHORITY_TYPES
 from ..db import Database
 from ..language import detect_language
+from ..matching import Matcher, Profile, Suggestion
 from ..referents import Directory
 from .replies import Button, Reply, escape, link
 from .texts import LANGUAGE_NAMES, UI_LANGUAGES, text
 
 RECENT_ANSWERS = 5000
-FUNDING_RESULTS = 3
-FUNDING = "funding"  # the mode in which the next text is a project description
+FUNDING = "menu:funding"  # the button that starts the funding conversation
 
 
 @dataclass
 class Outcome:
-    """What tapping a button does: a reply to send, a short toast, a new language or mode."""
+    """What tapping a button does: a reply to send, a short toast, or a new language."""
 
     reply: Reply | None = None
     toast: str = ""
     language: str | None = None
-    mode: str | None = None
 
 
 class Dialogue:
@@ -40,19 +41,15 @@ class Dialogue:
         assistant: Assistant,
         directory: Directory,
         database: Database,
+        matcher: Matcher,
         retention_days: int = 365,
     ) -> None:
         self.assistant = assistant
-        self.retention_months = max(1, round(retention_days / 30.44))
         self.directory = directory
         self.database = database
+        self.matcher = matcher
+        self.retention_months = max(1, round(retention_days / 30.44))
         self._answers: OrderedDict[str, Answer] = OrderedDict()
-        self._calls: dict[str, Call] = {}
-
-    def load_calls(self, folder: Path) -> None:
-        """Read the call records (for deadlines and links on funding suggestions)."""
-        for path in sorted(folder.glob("*.y*ml")):
-            self._calls.update((c.id, c) for c in load_calls(path).calls)
 
     # --- menus and static pages -----------------------------------------------------------
 
@@ -66,7 +63,7 @@ class Dialogue:
     def menu_buttons(self, lang: str) -> list[list[Button]]:
         return [
             [Button(text(lang, "menu_ask"), "menu:ask")],
-            [Button(text(lang, "menu_funding"), f"menu:{FUNDING}")],
+            [Button(text(lang, "menu_funding"), FUNDING)],
             [Button(text(lang, "menu_referent"), "menu:referent")],
             [Button(text(lang, "menu_about"), "menu:about")],
         ]
@@ -153,34 +150,113 @@ class Dialogue:
             )
         return text(lang, "feedback_thanks")
 
-    def funding(self, description: str, lang: str) -> Reply:
-        """Calls of the curated base that come closest to a project description."""
-        check = self.assistant.answer(description, lang, kind="call")
-        if check.abstained:
-            return Reply(
-                text(lang, "funding_none"),
-                [[Button(text(lang, "button_referent"), "menu:referent")]],
-            )
-        seen: list[str] = []
-        for hit in self.assistant.search(description, kind="call", k=10):
-            call_id = hit.chunk.id.split(":")[1]
-            if call_id not in seen:
-                seen.append(call_id)
-        lines = [text(lang, "funding_intro")]
-        for call_id in seen[:FUNDING_RESULTS]:
-            call = self._calls.get(call_id)
-            if call is None:
-                continue
-            deadlines = ", ".join(d.date.isoformat() for d in call.deadlines) or "—"
-            lines.append(
-                f"• <b>{escape(call.title)}</b> — {escape(call.programme)}\n"
-                f"  {text(lang, 'deadline')} : {deadlines} · {link(call.link, call.link)}"
-            )
-        return Reply("\n".join(lines), [[Button(text(lang, "button_referent"), "menu:referent")]])
+    # --- funding calls ------------------------------------------------------------------------
 
-    def press(self, data: str, lang: str) -> Outcome:
-        """The effect of an inline button (its callback data)."""
+    def authority_question(self, lang: str) -> Reply:
+        rows = [[Button(text(lang, f"auth_{a}"), f"auth:{a}")] for a in AUTHORITY_TYPES]
+        return Reply(
+            text(lang, "authority_question"), [*rows, [Button(text(lang, "skip"), "auth:-")]]
+        )
+
+    def partner_question(self, lang: str) -> Reply:
+        codes = ("UA", "MD", "PL", "RO", "EU")
+        rows = [[Button(text(lang, f"partner_{c}"), f"partner:{c}")] for c in codes]
+        return Reply(
+            text(lang, "partner_question"), [*rows, [Button(text(lang, "skip"), "partner:-")]]
+        )
+
+    def suggestions(self, profile: Profile, lang: str) -> list[Reply]:
+        """The top calls for a project, one card each (with remind-me and referent buttons)."""
+        found = self.matcher.suggest(profile, lang=lang)
+        if not found:
+            return [
+                Reply(
+                    text(lang, "cards_none"),
+                    [[Button(text(lang, "button_referent"), "menu:referent")]],
+                )
+            ]
+        return [Reply(text(lang, "cards_intro")), *(self.card(s, lang) for s in found)]
+
+    def card(self, suggestion: Suggestion, lang: str) -> Reply:
+        """A compact card: status, deadline and days left, money, co-financing, why, link."""
+        s = suggestion
+        lines = [
+            f"{text(lang, 'status_' + s.status)} · <b>{escape(s.title)}</b>",
+            escape(s.programme),
+        ]
+        if s.deadline is not None and s.days_left is not None:
+            days = (
+                text(lang, "today") if s.days_left == 0 else text(lang, "days_left", n=s.days_left)
+            )
+            lines.append(text(lang, "deadline_line", date=s.deadline.isoformat(), days=days))
+        elif s.expected:
+            lines.append(text(lang, "expected", text=escape(s.expected)))
+        if s.amounts:
+            lines.append(text(lang, "amount_line", text=escape(_short(s.amounts))))
+        if s.cofinancing_rate:
+            lines.append(text(lang, "rate_line", text=escape(_short(s.cofinancing_rate))))
+        lines.append(f"💡 {escape(s.why)}")
+        checked = text(lang, "checked_line", date=s.checked.isoformat())
+        lines.append(f"🔗 {link(s.url, _host(s.url))} · {checked}")
+        buttons = [
+            [
+                Button(text(lang, "button_remind"), f"rm:{call_token(s.id)}"),
+                Button(text(lang, "button_referent"), "menu:referent"),
+            ]
+        ]
+        return Reply("\n".join(lines), buttons)
+
+    def remind(self, chat_id: int, token: str, description: str, lang: str) -> str:
+        """Follow a call from its card; returns the confirmation (or "already")."""
+        call_id = self._call_for(token)
+        if call_id is None:
+            return text(lang, "remind_already")
+        created = self.database.subscribe(chat_id, call_id, description, lang)
+        return text(lang, "remind_ok" if created else "remind_already")
+
+    def alerts(self, chat_id: int, lang: str) -> Reply:
+        """The calls a chat follows, each with a remove button."""
+        subscriptions = self.database.subscriptions(chat_id)
+        if not subscriptions:
+            return Reply(text(lang, "alerts_none"))
+        now = self.matcher.clock()
+        lines, buttons = [text(lang, "alerts_title")], []
+        for n, sub in enumerate(subscriptions, 1):
+            call = self.matcher.calls.get(sub.call_id)
+            title = call.title if call else sub.call_id
+            deadline = call.next_deadline(now) if call else None
+            when = deadline.date.isoformat() if deadline else text(lang, "status_closed")
+            lines.append(f"{n}. {escape(title)} — {when}")
+            buttons.append([Button(f"{text(lang, 'button_remove')} {n}", f"unsub:{sub.id}")])
+        return Reply("\n".join(lines), buttons)
+
+    def unsubscribe(self, chat_id: int, subscription_id: str, lang: str) -> Reply:
+        if subscription_id.isdigit():
+            self.database.unsubscribe(int(subscription_id), chat_id)
+        return Reply(text(lang, "removed"))
+
+    def reminder(self, due: Due, lang: str) -> Reply:
+        """The reminder for a followed call, with its card."""
+        days = due.days_left
+        when = text(lang, "today") if days == 0 else text(lang, "days_left", n=days)
+        header = text(lang, "reminder", title=escape(due.call.title), when=when)
+        card = self.card(self.matcher.describe(due.call, due.subscription.description, lang), lang)
+        referent = [[Button(text(lang, "button_referent"), "menu:referent")]]
+        return Reply(f"{header}\n\n{card.html}", referent)
+
+    def new_calls(self, found: list[Suggestion], lang: str) -> list[Reply]:
+        return [Reply(text(lang, "new_calls")), *(self.card(s, lang) for s in found)]
+
+    def _call_for(self, token: str) -> str | None:
+        return next((cid for cid in self.matcher.calls if call_token(cid) == token), None)
+
+    def press(self, data: str, lang: str, chat_id: int = 0, description: str = "") -> Outcome:
+        """The effect of an inline button (its callback data) in a chat."""
         action, _, rest = data.partition(":")
+        if action == "rm":
+            return Outcome(reply=Reply(self.remind(chat_id, rest, description, lang)))
+        if action == "unsub":
+            return Outcome(reply=self.unsubscribe(chat_id, rest, lang))
         if action == "fb":
             key, _, vote = rest.partition(":")
             return Outcome(toast=self.feedback(key, vote == "up", lang))
@@ -190,12 +266,12 @@ class Dialogue:
             return Outcome(reply=self.sources(rest, lang))
         pages = {
             "ask": self.ask_prompt,
-            FUNDING: self.funding_prompt,
+            "funding": self.funding_prompt,
             "referent": self.referents,
             "about": self.about,
         }
         if action == "menu" and rest in pages:
-            return Outcome(reply=pages[rest](lang), mode=FUNDING if rest == FUNDING else None)
+            return Outcome(reply=pages[rest](lang))
         return Outcome()
 
     def _remember(self, answer: Answer) -> str:
@@ -204,3 +280,16 @@ class Dialogue:
         while len(self._answers) > RECENT_ANSWERS:
             self._answers.popitem(last=False)
         return key
+
+
+def call_token(call_id: str) -> str:
+    """A short, stable token for a call id (Telegram callback data is limited to 64 bytes)."""
+    return hashlib.sha1(call_id.encode()).hexdigest()[:12]
+
+
+def _short(value: str, limit: int = 160) -> str:
+    return value if len(value) <= limit else value[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _host(url: str) -> str:
+    return urlparse(url).netloc.removeprefix("www.") or url

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import warnings
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -15,17 +16,22 @@ from telegram.ext import (
     Application,
     CallbackQueryHandler,
     CommandHandler,
+    ConversationHandler,
     Defaults,
     MessageHandler,
+    PersistenceInput,
+    PicklePersistence,
     TypeHandler,
     filters,
 )
+from telegram.warnings import PTBUserWarning
 
 from ..config import Settings
+from ..dialogue import FUNDING
 from ..dialogue.texts import UI_LANGUAGES, text
 from ..errors import ConfigError
 from ..services import Services
-from . import handlers
+from . import funding, handlers, jobs
 from .processor import ChatOrderedProcessor
 
 log = logging.getLogger(__name__)
@@ -34,10 +40,12 @@ COMMANDS = [
     ("start", "cmd_start"),
     ("help", "cmd_help"),
     ("financements", "cmd_funding"),
+    ("alertes", "cmd_alerts"),
     ("referent", "cmd_referent"),
     ("lang", "cmd_lang"),
     ("privacy", "cmd_privacy"),
 ]
+DAY = dt.timedelta(days=1)
 WEBHOOK_PATH = "telegram"
 
 
@@ -78,10 +86,7 @@ def build_application(settings: Settings, services: Services) -> Application:
         await asyncio.to_thread(services.initialize)
         application.bot_data["services"] = services
         await _register_commands(application)
-        if application.job_queue is not None:
-            application.job_queue.run_repeating(
-                handlers.purge_expired, interval=dt.timedelta(days=1), first=60, name="retention"
-            )
+        _schedule_jobs(application, settings)
 
     async def post_shutdown(application: Application) -> None:
         await asyncio.to_thread(services.shutdown)
@@ -98,6 +103,12 @@ def build_application(settings: Settings, services: Services) -> Application:
         )
         .rate_limiter(FloodControl(settings.telegram_messages_per_second))
         .concurrent_updates(ChatOrderedProcessor(settings.max_concurrent_updates))
+        .persistence(
+            PicklePersistence(
+                settings.telegram_state,
+                store_data=PersistenceInput(bot_data=False, chat_data=False, callback_data=False),
+            )
+        )
         .post_init(post_init)
         .post_shutdown(post_shutdown)
         .build()
@@ -105,11 +116,14 @@ def build_application(settings: Settings, services: Services) -> Application:
     # Negative groups run first: a duplicate update stops at -2; -1 notices returning chats.
     application.add_handler(TypeHandler(Update, handlers.drop_duplicates), group=-2)
     application.add_handler(TypeHandler(Update, handlers.welcome_back), group=-1)
+    # The funding conversation comes before the generic handlers: in its states it owns the
+    # user's text and taps, and ?start=calls must reach it rather than the plain /start.
+    application.add_handler(_funding_conversation())
     application.add_handler(CommandHandler("start", handlers.start))
     application.add_handler(CommandHandler("help", handlers.help_command))
     application.add_handler(CommandHandler("privacy", handlers.privacy))
     application.add_handler(CommandHandler(["referent", "referents"], handlers.referent))
-    application.add_handler(CommandHandler(["financements", "funding"], handlers.funding))
+    application.add_handler(CommandHandler(["alertes", "alerts"], handlers.alerts))
     application.add_handler(CommandHandler(["lang", "language"], handlers.choose_language))
     application.add_handler(CallbackQueryHandler(handlers.on_button))
     application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, handlers.on_text))
@@ -121,6 +135,46 @@ def build_application(settings: Settings, services: Services) -> Application:
     )
     application.add_error_handler(handlers.on_error)
     return application
+
+
+def _funding_conversation() -> ConversationHandler:
+    with warnings.catch_warnings():  # PTB warns that per_message=False tracks buttons per chat:
+        warnings.simplefilter("ignore", PTBUserWarning)  # that is what we want here
+        return ConversationHandler(
+            entry_points=[
+                CommandHandler(["financements", "funding"], funding.begin),
+                CommandHandler("start", funding.begin, filters.Regex(r"^/start calls\b")),
+                CallbackQueryHandler(funding.begin, pattern=f"^{FUNDING}$"),
+            ],
+            states={
+                funding.DESCRIBE: [
+                    MessageHandler(filters.TEXT & ~filters.COMMAND, funding.described)
+                ],
+                funding.AUTHORITY: [
+                    CallbackQueryHandler(funding.authority, pattern=r"^auth:"),
+                    MessageHandler(filters.TEXT & ~filters.COMMAND, funding.ask_again),
+                ],
+                funding.PARTNER: [
+                    CallbackQueryHandler(funding.partner, pattern=r"^partner:"),
+                    MessageHandler(filters.TEXT & ~filters.COMMAND, funding.ask_again),
+                ],
+            },
+            fallbacks=[CommandHandler("cancel", funding.cancel)],
+            name="funding",
+            persistent=True,
+            allow_reentry=True,
+        )
+
+
+def _schedule_jobs(application: Application, settings: Settings) -> None:
+    queue = application.job_queue
+    if queue is None:
+        return
+    queue.run_repeating(jobs.send_reminders, interval=DAY, first=30, name="reminders")
+    queue.run_repeating(jobs.purge_expired, interval=DAY, first=60, name="retention")
+    if settings.portal_refresh_hours > 0:
+        hours = dt.timedelta(hours=settings.portal_refresh_hours)
+        queue.run_repeating(jobs.refresh_calls, interval=hours, first=600, name="portal")
 
 
 async def _register_commands(application: Application) -> None:

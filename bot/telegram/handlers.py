@@ -13,7 +13,7 @@ from telegram.constants import ChatAction
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
-from ..dialogue import FUNDING, Reply
+from ..dialogue import Reply
 from ..dialogue.texts import text, ui_language
 from ..services import Services
 from .sending import send_reply
@@ -57,18 +57,10 @@ async def welcome_back(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         await asyncio.to_thread(services.chat_returned, chat.id)
 
 
-async def purge_expired(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Daily job: feedback past its retention period is deleted."""
-    removed = await asyncio.to_thread(services_of(context).purge_expired)
-    log.info("Retention: %d feedback rows deleted", removed)
-
-
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/start, with an optional deep-link payload (t.me/<bot>?start=calls)."""
     lang = language_of(update, context)
     payload = context.args[0] if context.args else ""
-    if payload == "calls" and context.user_data is not None:
-        context.user_data["mode"] = FUNDING
     for page in services_of(context).dialogue.start(lang, payload):
         await reply(update, context, page)
 
@@ -90,12 +82,14 @@ async def referent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await reply(update, context, services_of(context).dialogue.referents(lang))
 
 
-async def funding(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/financements: the next message is a project description."""
-    if context.user_data is not None:
-        context.user_data["mode"] = FUNDING
+async def alerts(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/alertes: the calls this chat follows, with remove buttons."""
+    chat = update.effective_chat
+    if chat is None:
+        return
     lang = language_of(update, context)
-    await reply(update, context, services_of(context).dialogue.funding_prompt(lang))
+    page = await asyncio.to_thread(services_of(context).dialogue.alerts, chat.id, lang)
+    await reply(update, context, page)
 
 
 async def choose_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -118,10 +112,8 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if wait:
         await reply(update, context, Reply(text(lang, "rate_limited", seconds=math.ceil(wait))))
         return
-    await _typing(context, chat.id)
-    mode = context.user_data.pop("mode", None) if context.user_data is not None else None
-    work = services.dialogue.funding if mode == FUNDING else services.dialogue.ask
-    answer = await asyncio.to_thread(work, question, lang)
+    await typing(context, chat.id)
+    answer = await asyncio.to_thread(services.dialogue.ask, question, lang)
     await send_reply(context.bot, chat.id, answer, services, reply_to=_thread_anchor(message, chat))
 
 
@@ -136,13 +128,13 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if query is None or not query.data:
         return
     dialogue = services_of(context).dialogue
-    outcome = await asyncio.to_thread(dialogue.press, query.data, language_of(update, context))
+    chat_id = update.effective_chat.id if update.effective_chat else 0
+    last = context.user_data.get("last_description", "") if context.user_data is not None else ""
+    lang = language_of(update, context)
+    outcome = await asyncio.to_thread(dialogue.press, query.data, lang, chat_id, last)
     await query.answer(outcome.toast or None)
-    if context.user_data is not None:
-        if outcome.language:
-            context.user_data["lang"] = outcome.language
-        if outcome.mode:
-            context.user_data["mode"] = outcome.mode
+    if context.user_data is not None and outcome.language:
+        context.user_data["lang"] = outcome.language
     if outcome.language and outcome.reply is not None:
         await query.edit_message_text(outcome.reply.html)
     elif outcome.reply is not None:
@@ -192,6 +184,6 @@ def _thread_anchor(message: Message, chat: Chat) -> int | None:
     return None if chat.type == Chat.PRIVATE else message.message_id
 
 
-async def _typing(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:
+async def typing(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:
     with contextlib.suppress(TelegramError):  # a missing "typing…" is not worth failing for
         await context.bot.send_chat_action(chat_id, ChatAction.TYPING)

@@ -87,7 +87,7 @@ def test_press_covers_every_menu_entry(services):
     for row in dialogue.menu_buttons("en"):
         outcome = dialogue.press(row[0].data, "en")
         assert outcome.reply is not None and outcome.reply.html
-    assert dialogue.press("menu:funding", "fr").mode == "funding"
+    assert "Décrivez votre projet" in dialogue.press("menu:funding", "fr").reply.html
     assert dialogue.press("lang:uk", "fr").language == "uk"
     assert dialogue.press("nonsense", "fr").reply is None
     assert "plus disponibles" in dialogue.sources("unknown-key", "fr").html

@@ -80,7 +80,6 @@ class Call:
 class _Queued:
     update: dict[str, Any]
     at: float
-    delivered: bool = False
 
 
 @dataclass
@@ -275,27 +274,20 @@ class FakeBotApi:
             self._changed.notify_all()
 
     async def _getUpdates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        """Telegram's semantics: an update is returned until an offset above its id confirms it."""
         offset = int(params.get("offset") or 0)
-        # an offset confirms the updates delivered before it
-        self._queue = [
-            q for q in self._queue if not (q.delivered and q.update["update_id"] < offset)
-        ]
+        self._queue = [q for q in self._queue if q.update["update_id"] >= offset]
         timeout = float(params.get("timeout") or 0)
         deadline = time.monotonic() + timeout
-        while True:
-            pending = [q for q in self._queue if not q.delivered]
-            if pending or time.monotonic() >= deadline:
-                break
+        while not self._queue and time.monotonic() < deadline:
             self._new_update.clear()
             try:
                 await asyncio.wait_for(self._new_update.wait(), deadline - time.monotonic())
             except TimeoutError:
                 break
+            self._queue = [q for q in self._queue if q.update["update_id"] >= offset]
         limit = int(params.get("limit") or 100)
-        batch = [q for q in self._queue if not q.delivered][:limit]
-        for q in batch:
-            q.delivered = True
-        return [q.update for q in batch]
+        return [q.update for q in self._queue[:limit]]
 
     def _getMe(self, params: dict[str, Any]) -> dict[str, Any]:
         return BOT_USER

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
+from bot.calls import BRUSSELS
 from bot.config import Settings
 from bot.services import Services
 from bot.telegram import build_application
@@ -28,6 +30,8 @@ def bot_settings(built_corpus: Settings, bot_api: FakeBotApi, tmp_path: Path) ->
         knowledge_dir=built_corpus.knowledge_dir,
         data_dir=built_corpus.data_dir,
         database_url=f"sqlite:///{tmp_path / 'bot.db'}",
+        telegram_state_file=tmp_path / "telegram-state.pickle",
+        portal_refresh_hours=0,
         referents_file=REPO / "knowledge" / "referents.yaml",
         telegram_token=TOKEN,
         telegram_api_url=bot_api.base_url,
@@ -51,9 +55,24 @@ async def running(application, polling_timeout: int = 1):  # type: ignore[no-unt
             await application.post_shutdown(application)
 
 
+class Clock:
+    """A clock the test moves by hand."""
+
+    def __init__(self, now: dt.datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+
 @pytest.fixture
-async def services(bot_settings: Settings, e5) -> Services:  # type: ignore[no-untyped-def]
-    return Services(bot_settings, e5)
+def clock() -> Clock:
+    return Clock(dt.datetime(2027, 8, 1, 9, 0, tzinfo=BRUSSELS))
+
+
+@pytest.fixture
+async def services(bot_settings: Settings, e5, clock: Clock) -> Services:  # type: ignore[no-untyped-def]
+    return Services(bot_settings, e5, clock=clock)
 
 
 @pytest.fixture

@@ -94,23 +94,6 @@ async def test_deep_links(bot, bot_api: FakeBotApi, payload, expected):
     assert expected in page.text
 
 
-async def test_funding_flow_lists_matching_calls(bot, bot_api: FakeBotApi):
-    bot_api.push(bot_api.command(CHAT, "/financements"))
-    await bot_api.wait_for_messages(CHAT)
-    bot_api.push(
-        bot_api.message(
-            CHAT, "Nous voulons organiser un jumelage de villes avec une commune partenaire"
-        )
-    )
-    messages = await bot_api.wait_for_messages(CHAT, 2)
-    assert "Jumelage de villes test 2027" in messages[1].text
-    assert "2027-09-21" in messages[1].text
-    # the next message is a question again
-    bot_api.push(bot_api.message(CHAT, "Comment adhérer au réseau Horizon ?"))
-    messages = await bot_api.wait_for_messages(CHAT, 3)
-    assert "15 mars 2027" in messages[2].text
-
-
 async def test_group_messages_need_a_mention_or_a_reply(bot, bot_api: FakeBotApi):
     group = -5001
     bot_api.push(
