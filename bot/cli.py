@@ -49,6 +49,10 @@ def _parser() -> argparse.ArgumentParser:
     suggest.add_argument("--json", action="store_true", help="print one JSON object")
     calls_commands.add_parser("refresh", help="fetch the EU portal's open and forthcoming calls")
 
+    referent = commands.add_parser("referent", help="which regional network serves a place")
+    referent.add_argument("text", help="a postal code, département, region or commune")
+    referent.add_argument("--json", action="store_true", help="print one JSON object")
+
     run = commands.add_parser("run", help="run the Telegram bot (long polling by default)")
     run.add_argument("--webhook", action="store_true", help="serve PTB's webhook instead")
     commands.add_parser("chat", help="talk to the assistant in this terminal (no Telegram)")
@@ -72,6 +76,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _ingest(settings, args.rebuild)
         if args.command == "calls":
             return _calls(settings, args)
+        if args.command == "referent":
+            return _referent(settings, args.text, args.json)
         if args.command == "run":
             return _run(settings, args.webhook)
         if args.command == "chat":
@@ -127,6 +133,41 @@ def _calls(settings: Settings, args: argparse.Namespace) -> int:
     for s in suggestions:
         when = f"deadline {s.deadline} ({s.days_left} days left)" if s.deadline else s.expected
         print(f"[{s.status}] {s.title} — {s.programme}\n  {when}\n  {s.why}\n  {s.url}\n")
+    return 0
+
+
+def _referent(settings: Settings, text: str, as_json: bool) -> int:
+    from .referents import load_directory
+    from .routing import Router
+
+    directory = load_directory(settings.referents_path)
+    route = Router(directory).route(text)
+    network = route.network if route and not route.ambiguous else None
+    candidates = [f"{p.name} ({p.kind}, {p.region})" for p in route.candidates] if route else []
+    payload = {
+        "query": text,
+        "region": route.region if route else None,
+        "network": network.id if network else None,
+        "name": network.name if network else None,
+        "email": network.email if network else None,
+        "matched": route.matched if route else None,
+        "ambiguous": bool(route and route.ambiguous),
+        "candidates": candidates,
+    }
+    if as_json:
+        print(json.dumps(payload, ensure_ascii=False))
+    elif network:
+        print(f"{network.name} ({network.region_name}) — {network.contact}, {network.email}")
+        print(f"matched: {payload['matched']}")
+    elif route and route.ambiguous:
+        print("Several places match: " + "; ".join(candidates) + ". Give the postal code.")
+    else:
+        names = ", ".join(n.name for n in directory.networks)
+        where = f" ({route.matched})" if route else ""
+        print(
+            f"Not in the three INSPIRE regions{where}. INSPIRE is carried by {names}; "
+            f"elsewhere: {directory.national.name}, {directory.national.website}"
+        )
     return 0
 
 

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pycountry
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, field_validator
 
 from .errors import KnowledgeError
+
+DEPARTEMENT_CODES = frozenset(s.code for s in pycountry.subdivisions.get(country_code="FR"))
 
 
 class Network(BaseModel):
@@ -22,6 +25,15 @@ class Network(BaseModel):
     contact: str
     email: str = Field(pattern=r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
     website: HttpUrl
+    departements: list[str] = Field(min_length=1)
+
+    @field_validator("departements")
+    @classmethod
+    def _known(cls, codes: list[str]) -> list[str]:
+        unknown = [c for c in codes if f"FR-{c}" not in DEPARTEMENT_CODES]
+        if unknown:
+            raise ValueError(f"unknown département code(s): {', '.join(unknown)}")
+        return codes
 
 
 class NationalNetwork(BaseModel):
@@ -38,6 +50,12 @@ class Directory(BaseModel):
 
     networks: list[Network] = Field(min_length=1)
     national: NationalNetwork
+
+    def by_region(self, region: str) -> Network | None:
+        return next((n for n in self.networks if n.region == region), None)
+
+    def by_id(self, network_id: str) -> Network | None:
+        return next((n for n in self.networks if n.id == network_id), None)
 
 
 def load_directory(path: Path) -> Directory:
