@@ -60,6 +60,13 @@ class Settings(BaseSettings):
     webhook_port: int = Field(default=8443, ge=1, le=65535)
     webhook_secret: SecretStr = SecretStr("")
     rate_limit_per_minute: int = Field(default=20, ge=1)  # questions per user
+    # Referents: join codes per network id (JSON, e.g. {"lianes": "…"}) and, optionally, the
+    # chat each network's dossiers go to. Admins may use /stats.
+    referent_codes: dict[str, SecretStr] = {}
+    referent_chats: dict[str, int] = {}
+    admin_ids: list[int] = []
+    handoff_retention_days: int = Field(default=365, ge=1)
+    outbox_interval_seconds: float = Field(default=10.0, gt=0)
     # Outgoing flood control: Telegram allows about 30 messages per second overall.
     telegram_messages_per_second: float = Field(default=30.0, gt=0)
     max_concurrent_updates: int = Field(default=32, ge=1)

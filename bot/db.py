@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    Date,
     DateTime,
     Integer,
     String,
@@ -77,6 +78,81 @@ class Subscription(Base):
 
     def sent(self) -> set[int]:
         return {int(x) for x in self.reminded.split(",") if x}
+
+
+class Handoff(Base):
+    """A user's request to reach a person of a regional network (stored with their consent)."""
+
+    __tablename__ = "handoffs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    request_key: Mapped[str] = mapped_column(String(64), unique=True)  # one per confirmation
+    network_id: Mapped[str] = mapped_column(String(32), index=True)
+    state: Mapped[str] = mapped_column(String(16), default="new")  # new delivered taken closed
+    user_chat_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    language: Mapped[str] = mapped_column(String(8), default="fr")
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(200), default="")
+    authority: Mapped[str] = mapped_column(String(200), default="")
+    email: Mapped[str] = mapped_column(String(200), default="")
+    phone: Mapped[str] = mapped_column(String(50), default="")
+    question: Mapped[str] = mapped_column(Text)
+    context: Mapped[str] = mapped_column(Text, default="")  # recent questions, answers, calls
+    referent_chat_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    referent_message_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    consent_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Outbox(Base):
+    """A message to send, committed together with what it is about, sent (and retried) later."""
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    handoff_id: Mapped[int | None] = mapped_column(Integer, index=True, nullable=True)
+    purpose: Mapped[str] = mapped_column(String(16))  # dossier | delivered | taken | reply | closed
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    html: Mapped[str] = mapped_column(Text)
+    buttons: Mapped[str] = mapped_column(Text, default="[]")  # JSON [[label, data], …]
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    failed: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ReferentChat(Base):
+    """A Telegram chat registered (with the network's join code) as a network's referent."""
+
+    __tablename__ = "referent_chats"
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    network_id: Mapped[str] = mapped_column(String(32), index=True)
+    joined_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Audit(Base):
+    """Every access of a referent to a dossier (and every refusal)."""
+
+    __tablename__ = "audit"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    actor_chat_id: Mapped[int] = mapped_column(BigInteger)
+    network_id: Mapped[str] = mapped_column(String(32))
+    handoff_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    action: Mapped[str] = mapped_column(String(32))
+
+
+class Counter(Base):
+    """Daily usage counts (no personal data): questions, abstentions."""
+
+    __tablename__ = "counters"
+
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer, default=0)
 
 
 def chat_hash(chat_id: int) -> str:
@@ -199,6 +275,24 @@ class Database:
                 row.reminded = ",".join(
                     str(t) for t in sorted(row.sent() | thresholds, reverse=True)
                 )
+
+    def count(self, name: str, day: dt.date | None = None) -> None:
+        """Add one to a daily counter."""
+        day = day or utcnow().date()
+        with self.session() as session, session.begin():
+            row = session.get(Counter, (day, name))
+            if row is None:
+                session.add(Counter(day=day, name=name, value=1))
+            else:
+                row.value += 1
+
+    def counters(self) -> dict[str, int]:
+        """All-time totals of the daily counters."""
+        with self.session() as session:
+            rows = session.execute(
+                select(Counter.name, func.sum(Counter.value)).group_by(Counter.name)
+            )
+            return {str(name): int(total or 0) for name, total in rows}
 
     def set_chat_active(self, chat_id: int, active: bool) -> None:
         key = chat_hash(chat_id)

@@ -4,6 +4,7 @@ model), the database, the referent directory and the dialogue built on them."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict, deque
 from collections.abc import Callable
 
 from langchain_core.embeddings import Embeddings
@@ -13,10 +14,14 @@ from .calls import Call
 from .config import Settings
 from .db import Database, chat_hash, utcnow
 from .dialogue import Dialogue
+from .handoffs import Handoffs
 from .matching import Matcher, load_call_folder, utc_now
 from .portal import refresh_snapshot
 from .ratelimit import RateLimiter
 from .referents import load_directory
+from .routing import Router
+
+RECENT_EXCHANGES = 5
 
 
 class Services:
@@ -35,6 +40,8 @@ class Services:
         self.limiter = RateLimiter(settings.rate_limit_per_minute, 60.0)
         self._dialogue: Dialogue | None = None
         self._blocked: set[str] = set()  # hashes of the chats that blocked the bot
+        # the last exchanges of each chat, in memory only: a hand-off dossier may carry them
+        self.recent: dict[int, deque[str]] = defaultdict(lambda: deque(maxlen=RECENT_EXCHANGES))
 
     @property
     def dialogue(self) -> Dialogue:
@@ -44,12 +51,21 @@ class Services:
 
     def initialize(self, progress: bool = False) -> None:
         """Load the referents, open the database and the index (building it if missing)."""
-        directory = load_directory(self.settings.referents_path)
+        directory = self.directory = load_directory(self.settings.referents_path)
         self.settings.data_dir.mkdir(parents=True, exist_ok=True)
         self.database.initialize()
         self._blocked = self.database.inactive_chats()
         self.assistant.initialize(progress=progress)
         self.matcher = Matcher(self.assistant, self.load_calls(), clock=self.clock)
+        self.router = Router(directory)
+        self.handoffs = Handoffs(
+            self.database,
+            directory,
+            {k: v.get_secret_value() for k, v in self.settings.referent_codes.items()},
+            self.settings.referent_chats,
+            self.settings.handoff_retention_days,
+            self.clock,
+        )
         self._dialogue = Dialogue(
             self.assistant,
             directory,
@@ -82,9 +98,21 @@ class Services:
         self.database.set_chat_active(chat_id, True)
 
     def purge_expired(self) -> int:
-        """Delete feedback older than the retention period; returns how many rows went."""
+        """Delete feedback and anonymise dossiers past their retention; returns the count."""
         cutoff = utcnow() - dt.timedelta(days=self.settings.feedback_retention_days)
-        return self.database.purge_feedback(cutoff)
+        return self.database.purge_feedback(cutoff) + self.handoffs.purge()
+
+    def note(self, chat_id: int, exchange: str, limit: int = 400) -> None:
+        """Remember an exchange of this chat, in memory only (a dossier may carry it)."""
+        self.recent[chat_id].append(
+            exchange if len(exchange) <= limit else exchange[: limit - 1] + "…"
+        )
+
+    def forget(self, chat_id: int) -> None:
+        """Erase what is kept about a user: dossiers anonymised, alerts and history removed."""
+        self.handoffs.forget(chat_id)
+        self.database.unsubscribe_chat(chat_id)
+        self.recent.pop(chat_id, None)
 
     def shutdown(self) -> None:
         self.assistant.shutdown()

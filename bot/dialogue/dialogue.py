@@ -105,6 +105,9 @@ class Dialogue:
     def ask(self, question: str, lang: str) -> Reply:
         """Answer a question; the reply carries Sources, feedback and referent buttons."""
         answer = self.assistant.answer(question, detect_language(question, default=lang))
+        self.database.count("questions")
+        if answer.abstained:
+            self.database.count("abstentions")
         key = self._remember(answer)
         body = escape(answer.answer)
         if answer.abstained and answer.error is None:

@@ -120,6 +120,50 @@ TEXTS: dict[str, dict[str, str]] = {
         "instant.",
         "lang_prompt": "Choisissez votre langue :",
         "lang_set": "C'est noté : je vous parlerai en français.",
+        "handoff_where": "Où se trouve votre collectivité ? Écrivez son code postal, sa commune "
+        "ou son département, ou choisissez votre réseau. /cancel pour abandonner.",
+        "other_region": "Autre région",
+        "handoff_outside": "INSPIRE est porté par trois réseaux régionaux ; votre collectivité "
+        "n'est pas dans leurs régions ({where}). Vous pouvez les contacter directement :",
+        "handoff_ambiguous": "Plusieurs lieux portent ce nom ({names}) : donnez le code postal.",
+        "handoff_unknown": "Je n'ai pas reconnu ce lieu : donnez le code postal de votre "
+        "collectivité, ou choisissez votre réseau.",
+        "handoff_consent": "<b>Avant de continuer</b>\nPour que {network} vous recontacte, je lui "
+        "transmettrai : votre nom, votre fonction, votre collectivité, votre e-mail et/ou "
+        "téléphone, votre question et vos derniers échanges avec moi (questions, réponses, "
+        "appels consultés).\nCes informations sont conservées {months} mois puis effacées ; "
+        "/forget les efface à tout moment.\n\nAcceptez-vous ?",
+        "consent_yes": "✅ J'accepte",
+        "consent_no": "Non merci",
+        "handoff_refused": "Entendu : rien n'a été enregistré. Vous pouvez continuer à me poser "
+        "des questions.",
+        "ask_name": "Votre nom et prénom ?",
+        "ask_role": "Votre fonction (par exemple : maire adjoint, chargée de mission) ?",
+        "ask_authority": "Votre collectivité ou structure ?",
+        "ask_contact": "Votre e-mail ou votre téléphone ? Vous pouvez aussi toucher « Partager "
+        "mon numéro ».",
+        "share_phone": "📱 Partager mon numéro",
+        "invalid_contact": "Je n'ai reconnu ni e-mail ni numéro de téléphone : réessayez.",
+        "invalid_text": "Merci d'écrire quelques mots (2 à 200 caractères).",
+        "ask_handoff_question": "Votre question pour le référent ?",
+        "handoff_summary": "<b>Récapitulatif</b>\nRéseau : {network}\nNom : {name}\nFonction : "
+        "{role}\nCollectivité : {authority}\nContact : {contact}\nQuestion : {question}\n\n"
+        "J'envoie votre demande ?",
+        "confirm_yes": "📨 Envoyer",
+        "confirm_no": "Annuler",
+        "handoff_created": "Votre demande n° {id} est enregistrée ; je vous préviens dès qu'elle "
+        "est remise à {network}.",
+        "handoff_waiting": "Votre demande n° {id} est enregistrée. {network} n'a pas encore de "
+        "référent sur Telegram : l'équipe la verra et vous recontactera par e-mail ou téléphone. "
+        "Vous pouvez aussi écrire à {email}.",
+        "handoff_delivered": "📬 Votre demande a été remise à {network}.",
+        "handoff_taken": "🙋 Une personne de {network} s'occupe de votre demande.",
+        "handoff_closed": "✅ {network} a clos votre demande.",
+        "handoff_reply": "💬 <b>Message de {network}</b> :\n{message}",
+        "forgotten": "C'est fait : vos demandes ont été anonymisées, vos alertes supprimées et vos "
+        "préférences effacées. Les avis 👍/👎 ne sont reliés à personne : ils s'effacent d'eux-"
+        "mêmes au bout de {months} mois.",
+        "cmd_forget": "Effacer mes données",
         "cmd_start": "Accueil et menu",
         "cmd_help": "Comment utiliser l'assistant",
         "cmd_funding": "Trouver des appels à projets",
@@ -230,6 +274,48 @@ TEXTS: dict[str, dict[str, str]] = {
         "error": "Sorry, a technical problem kept me from answering. Please try again in a moment.",
         "lang_prompt": "Choose your language:",
         "lang_set": "Done: I will speak English with you.",
+        "handoff_where": "Where is your authority? Type its postal code, town or département, or "
+        "choose your network. /cancel to stop.",
+        "other_region": "Another region",
+        "handoff_outside": "INSPIRE is run by three regional networks; your authority is outside "
+        "their regions ({where}). You can contact them directly:",
+        "handoff_ambiguous": "Several places have this name ({names}): please give the postal "
+        "code.",
+        "handoff_unknown": "I did not recognise this place: please give your authority's postal "
+        "code, or choose your network.",
+        "handoff_consent": "<b>Before we go on</b>\nSo that {network} can get back to you, I will "
+        "pass on: your name, role, authority, e-mail and/or phone, your question and your recent "
+        "exchanges with me (questions, answers, calls viewed).\nThey are kept {months} months, "
+        "then erased; /forget erases them at any time.\n\nDo you agree?",
+        "consent_yes": "✅ I agree",
+        "consent_no": "No thanks",
+        "handoff_refused": "Understood: nothing was stored. You can keep asking me questions.",
+        "ask_name": "Your first and last name?",
+        "ask_role": "Your role (for example: deputy mayor, project officer)?",
+        "ask_authority": "Your local authority or organisation?",
+        "ask_contact": "Your e-mail or phone number? You can also tap “Share my number”.",
+        "share_phone": "📱 Share my number",
+        "invalid_contact": "I recognised neither an e-mail nor a phone number: please try again.",
+        "invalid_text": "Please type a few words (2 to 200 characters).",
+        "ask_handoff_question": "Your question for the referent?",
+        "handoff_summary": "<b>Summary</b>\nNetwork: {network}\nName: {name}\nRole: {role}\n"
+        "Authority: {authority}\nContact: {contact}\nQuestion: {question}\n\nShall I send "
+        "your request?",
+        "confirm_yes": "📨 Send",
+        "confirm_no": "Cancel",
+        "handoff_created": "Your request no. {id} is recorded; I will tell you as soon as it "
+        "reaches {network}.",
+        "handoff_waiting": "Your request no. {id} is recorded. {network} has no referent on "
+        "Telegram yet: the team will see it and get back to you by e-mail or phone. You can also "
+        "write to {email}.",
+        "handoff_delivered": "📬 Your request reached {network}.",
+        "handoff_taken": "🙋 Someone from {network} is handling your request.",
+        "handoff_closed": "✅ {network} closed your request.",
+        "handoff_reply": "💬 <b>Message from {network}</b>:\n{message}",
+        "forgotten": "Done: your requests were anonymised, your alerts deleted and your "
+        "preferences erased. 👍/👎 votes are linked to nobody: they delete themselves after "
+        "{months} months.",
+        "cmd_forget": "Erase my data",
         "cmd_start": "Welcome and menu",
         "cmd_help": "How to use the assistant",
         "cmd_funding": "Find funding calls",
@@ -337,6 +423,43 @@ TEXTS: dict[str, dict[str, str]] = {
         "error": "Вибачте, технічна проблема завадила мені відповісти. Спробуйте ще раз за мить.",
         "lang_prompt": "Оберіть мову:",
         "lang_set": "Готово: я розмовлятиму з вами українською.",
+        "handoff_where": "Де ваша громада? Напишіть поштовий індекс, місто чи департамент або "
+        "оберіть мережу. /cancel — скасувати.",
+        "other_region": "Інший регіон",
+        "handoff_outside": "INSPIRE реалізують три регіональні мережі; ваша громада поза їхніми "
+        "регіонами ({where}). Ви можете звернутися до них напряму:",
+        "handoff_ambiguous": "Кілька місць мають цю назву ({names}): вкажіть поштовий індекс.",
+        "handoff_unknown": "Я не впізнав це місце: вкажіть поштовий індекс або оберіть мережу.",
+        "handoff_consent": "<b>Перш ніж продовжити</b>\nЩоб {network} зв'язалися з вами, я "
+        "передам: ваше ім'я, посаду, громаду, e-mail та/або телефон, ваше запитання і ваші останні "
+        "розмови зі мною (запитання, відповіді, переглянуті конкурси).\nДані зберігаються "
+        "{months} міс., потім видаляються; /forget видаляє їх будь-коли.\n\nВи згодні?",
+        "consent_yes": "✅ Згоден/згодна",
+        "consent_no": "Ні, дякую",
+        "handoff_refused": "Зрозуміло: нічого не збережено. Ви можете й далі ставити запитання.",
+        "ask_name": "Ваше ім'я та прізвище?",
+        "ask_role": "Ваша посада (наприклад: заступник мера, координатор проєктів)?",
+        "ask_authority": "Ваша громада чи організація?",
+        "ask_contact": "Ваш e-mail або телефон? Можна також натиснути «Поділитися номером».",
+        "share_phone": "📱 Поділитися номером",
+        "invalid_contact": "Я не розпізнав ні e-mail, ні номер телефону: спробуйте ще раз.",
+        "invalid_text": "Напишіть кілька слів (від 2 до 200 символів).",
+        "ask_handoff_question": "Ваше запитання для референта?",
+        "handoff_summary": "<b>Підсумок</b>\nМережа: {network}\nІм'я: {name}\nПосада: {role}\n"
+        "Громада: {authority}\nКонтакт: {contact}\nЗапитання: {question}\n\nНадіслати запит?",
+        "confirm_yes": "📨 Надіслати",
+        "confirm_no": "Скасувати",
+        "handoff_created": "Ваш запит № {id} збережено; я повідомлю, щойно його отримає {network}.",
+        "handoff_waiting": "Ваш запит № {id} збережено. У {network} ще немає референта в Telegram: "
+        "команда побачить запит і зв'яжеться з вами e-mail або телефоном. Можна також написати на "
+        "{email}.",
+        "handoff_delivered": "📬 Ваш запит отримала мережа {network}.",
+        "handoff_taken": "🙋 Людина з {network} опрацьовує ваш запит.",
+        "handoff_closed": "✅ {network} закрили ваш запит.",
+        "handoff_reply": "💬 <b>Повідомлення від {network}</b>:\n{message}",
+        "forgotten": "Готово: ваші запити анонімізовано, нагадування видалено, налаштування "
+        "стерто. Оцінки 👍/👎 ні з ким не пов'язані: вони видаляються самі через {months} міс.",
+        "cmd_forget": "Стерти мої дані",
         "cmd_start": "Вітання і меню",
         "cmd_help": "Як користуватися помічником",
         "cmd_funding": "Знайти конкурси",
@@ -361,3 +484,21 @@ def text(lang: str, key: str, **values: object) -> str:
     """The interface text ``key`` in ``lang``."""
     value = TEXTS[ui_language(lang)][key]
     return value.format(**values) if values else value
+
+
+# What referents see (the networks work in French).
+REFERENT_TEXTS = {
+    "join_ok": "Cette conversation reçoit désormais les demandes de {network}.",
+    "join_bad": "Code inconnu : demandez le code de votre réseau à l'équipe du bot.",
+    "not_referent": "Cette commande est réservée aux référents (/referent_join CODE).",
+    "dossiers_title": "<b>Demandes ouvertes — {network}</b>",
+    "dossiers_none": "Aucune demande ouverte pour {network}.",
+    "dossier_line": "n° {id} · {state} · {name} ({authority}) : {question}",
+    "denied": "Cette demande ne relève pas de votre réseau.",
+    "state_changed": "Demande n° {id} : {state}.",
+    "unchanged": "Demande n° {id} : déjà {state}.",
+    "relayed": "Message transmis.",
+    "stats": "<b>Statistiques</b>\nQuestions : {questions} · sans réponse : {abstentions}\n"
+    "Avis : 👍 {up} · 👎 {down}\nDemandes : {handoffs}",
+    "admin_only": "Commande réservée aux administrateurs.",
+}

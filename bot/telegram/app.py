@@ -31,7 +31,7 @@ from ..dialogue import FUNDING
 from ..dialogue.texts import UI_LANGUAGES, text
 from ..errors import ConfigError
 from ..services import Services
-from . import funding, handlers, jobs
+from . import funding, handlers, handoff, jobs
 from .processor import ChatOrderedProcessor
 
 log = logging.getLogger(__name__)
@@ -44,6 +44,7 @@ COMMANDS = [
     ("referent", "cmd_referent"),
     ("lang", "cmd_lang"),
     ("privacy", "cmd_privacy"),
+    ("forget", "cmd_forget"),
 ]
 DAY = dt.timedelta(days=1)
 WEBHOOK_PATH = "telegram"
@@ -113,16 +114,25 @@ def build_application(settings: Settings, services: Services) -> Application:
         .post_shutdown(post_shutdown)
         .build()
     )
-    # Negative groups run first: a duplicate update stops at -2; -1 notices returning chats.
-    application.add_handler(TypeHandler(Update, handlers.drop_duplicates), group=-2)
-    application.add_handler(TypeHandler(Update, handlers.welcome_back), group=-1)
+    # Negative groups run first: a duplicate update stops at -3; -2 notices returning chats;
+    # -1 relays a referent's reply to a dossier (and stops there, so it is no question).
+    application.add_handler(TypeHandler(Update, handlers.drop_duplicates), group=-3)
+    application.add_handler(TypeHandler(Update, handlers.welcome_back), group=-2)
+    application.add_handler(
+        MessageHandler(filters.REPLY & filters.TEXT & ~filters.COMMAND, handoff.relay), group=-1
+    )
     # The funding conversation comes before the generic handlers: in its states it owns the
     # user's text and taps, and ?start=calls must reach it rather than the plain /start.
     application.add_handler(_funding_conversation())
+    application.add_handler(_handoff_conversation())
     application.add_handler(CommandHandler("start", handlers.start))
     application.add_handler(CommandHandler("help", handlers.help_command))
     application.add_handler(CommandHandler("privacy", handlers.privacy))
-    application.add_handler(CommandHandler(["referent", "referents"], handlers.referent))
+    application.add_handler(CommandHandler("referent_join", handoff.join))
+    application.add_handler(CommandHandler("dossiers", handoff.dossiers))
+    application.add_handler(CommandHandler("forget", handoff.forget))
+    application.add_handler(CommandHandler("stats", handoff.stats))
+    application.add_handler(CallbackQueryHandler(handoff.act, pattern=r"^ho:(take|close):\d+$"))
     application.add_handler(CommandHandler(["alertes", "alerts"], handlers.alerts))
     application.add_handler(CommandHandler(["lang", "language"], handlers.choose_language))
     application.add_handler(CallbackQueryHandler(handlers.on_button))
@@ -166,10 +176,49 @@ def _funding_conversation() -> ConversationHandler:
         )
 
 
+def _handoff_conversation() -> ConversationHandler:
+    text_only = filters.TEXT & ~filters.COMMAND
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBUserWarning)
+        return ConversationHandler(
+            entry_points=[
+                CommandHandler(["referent", "referents"], handoff.begin),
+                CommandHandler("start", handoff.begin, filters.Regex(r"^/start referent\b")),
+                CallbackQueryHandler(handoff.begin, pattern=r"^menu:referent$"),
+                MessageHandler(
+                    filters.ChatType.PRIVATE & text_only & filters.Regex(handoff.HUMAN),
+                    handoff.begin,
+                ),
+            ],
+            states={
+                handoff.WHERE: [
+                    CallbackQueryHandler(handoff.network_chosen, pattern=r"^net:"),
+                    MessageHandler(text_only, handoff.place_typed),
+                ],
+                handoff.CONSENT: [CallbackQueryHandler(handoff.consent, pattern=r"^consent:")],
+                handoff.NAME: [MessageHandler(text_only, handoff.named)],
+                handoff.ROLE: [MessageHandler(text_only, handoff.roled)],
+                handoff.AUTHORITY: [MessageHandler(text_only, handoff.authority_given)],
+                handoff.CONTACT: [
+                    MessageHandler(filters.CONTACT | text_only, handoff.contact_typed)
+                ],
+                handoff.QUESTION: [MessageHandler(text_only, handoff.question_typed)],
+                handoff.CONFIRM: [CallbackQueryHandler(handoff.confirmed, pattern=r"^confirm:")],
+            },
+            fallbacks=[CommandHandler("cancel", handoff.cancel)],
+            name="handoff",
+            persistent=True,
+            allow_reentry=True,
+        )
+
+
 def _schedule_jobs(application: Application, settings: Settings) -> None:
     queue = application.job_queue
     if queue is None:
         return
+    queue.run_repeating(
+        jobs.process_outbox, interval=settings.outbox_interval_seconds, first=1, name="outbox"
+    )
     queue.run_repeating(jobs.send_reminders, interval=DAY, first=30, name="reminders")
     queue.run_repeating(jobs.purge_expired, interval=DAY, first=60, name="retention")
     if settings.portal_refresh_hours > 0:

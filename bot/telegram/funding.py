@@ -11,6 +11,7 @@ from telegram.ext import ContextTypes, ConversationHandler
 
 from ..calls import AUTHORITY_TYPES
 from ..dialogue import Reply
+from ..dialogue.replies import to_plain
 from ..dialogue.texts import text
 from ..matching import Profile
 from ..text import sanitize_question
@@ -81,9 +82,13 @@ async def partner(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     if chat is not None:
         await typing(context, chat.id)
     lang = language_of(update, context)
-    cards = await asyncio.to_thread(services_of(context).dialogue.suggestions, profile, lang)
+    services = services_of(context)
+    cards = await asyncio.to_thread(services.dialogue.suggestions, profile, lang)
     for card in cards:
         await reply(update, context, card)
+    if chat is not None:
+        titles = [to_plain(card.html).split("\n")[0] for card in cards[1:]]
+        services.note(chat.id, f"Projet : {profile.description} → appels vus : {'; '.join(titles)}")
     draft.clear()
     return ConversationHandler.END
 

@@ -14,6 +14,7 @@ from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from ..dialogue import Reply
+from ..dialogue.replies import to_plain
 from ..dialogue.texts import text, ui_language
 from ..services import Services
 from .sending import send_reply
@@ -76,12 +77,6 @@ async def privacy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await reply(update, context, services_of(context).dialogue.privacy(lang))
 
 
-async def referent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/referent: the regional networks' contacts."""
-    lang = language_of(update, context)
-    await reply(update, context, services_of(context).dialogue.referents(lang))
-
-
 async def alerts(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/alertes: the calls this chat follows, with remove buttons."""
     chat = update.effective_chat
@@ -114,6 +109,7 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     await typing(context, chat.id)
     answer = await asyncio.to_thread(services.dialogue.ask, question, lang)
+    services.note(chat.id, f"Q : {question} → R : {to_plain(answer.html)}")
     await send_reply(context.bot, chat.id, answer, services, reply_to=_thread_anchor(message, chat))
 
 

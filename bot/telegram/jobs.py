@@ -1,14 +1,16 @@
-"""Daily jobs: deadline reminders, the EU portal refresh (with news of matching calls), and the
-retention purge."""
+"""Jobs: the hand-off outbox (every few seconds), deadline reminders, the EU portal refresh (with
+news of matching calls) and the retention purge (daily)."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 
+from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from ..alerts import due_reminders
+from ..dialogue import Button, Reply
 from ..errors import InspireError
 from ..matching import Profile
 from .handlers import services_of
@@ -62,6 +64,29 @@ async def refresh_calls(context: ContextTypes.DEFAULT_TYPE) -> None:
             if not await send_reply(context.bot, chat_id, page, services):
                 await asyncio.to_thread(services.database.unsubscribe_chat, chat_id)
                 break
+
+
+async def process_outbox(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Send what the outbox holds (dossiers, notices, relayed replies), retrying with backoff."""
+    services = services_of(context)
+    lock = context.bot_data.setdefault("outbox_lock", asyncio.Lock())
+    async with lock:  # one sender at a time: a message is never sent twice by two runs
+        for item in await asyncio.to_thread(services.handoffs.pending):
+            page = Reply(
+                item.html, [[Button(label, data) for label, data in row] for row in item.buttons]
+            )
+            try:
+                sent = await send_reply(context.bot, item.chat_id, page, services)
+            except TelegramError as exc:
+                log.warning("Outbox message %d not sent: %s", item.id, exc)
+                await asyncio.to_thread(services.handoffs.failed, item.id)
+                continue
+            if not sent:  # the chat blocked the bot: retrying will not help
+                await asyncio.to_thread(services.handoffs.failed, item.id, True)
+                continue
+            await asyncio.to_thread(services.handoffs.sent, item.id, sent[0].message_id)
+    if await asyncio.to_thread(services.handoffs.pending) and context.job_queue is not None:
+        context.job_queue.run_once(process_outbox, 0)  # notices created by what was just sent
 
 
 async def purge_expired(context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -49,6 +49,7 @@ class Fault:
     description: str = ""
     retry_after: int | None = None
     hang: float = 0.0  # seconds to wait before answering (a time-out for the client)
+    chat_id: int | None = None  # only for calls to this chat
 
 
 @dataclass
@@ -59,6 +60,7 @@ class Call:
     params: dict[str, Any]
     at: float
     failed: bool = False
+    result: Any = None  # what the server answered (e.g. the sent message, with its id)
 
     @property
     def chat_id(self) -> int | None:
@@ -141,9 +143,10 @@ class FakeBotApi:
         retry_after: int | None = None,
         hang: float = 0.0,
         times: int = 1,
+        chat_id: int | None = None,
     ) -> None:
         for _ in range(times):
-            self._faults[method].append(Fault(status, description, retry_after, hang))
+            self._faults[method].append(Fault(status, description, retry_after, hang, chat_id))
 
     def push(self, update: dict[str, Any]) -> dict[str, Any]:
         """Make an update available to getUpdates (a copy, so it can be pushed twice)."""
@@ -248,7 +251,7 @@ class FakeBotApi:
             return _error(401, "Unauthorized")
         method = request.match_info["method"]
         params = await _params(request)
-        fault = self._faults[method].popleft() if self._faults[method] else None
+        fault = self._take_fault(method, params)
         call = Call(method, params, time.perf_counter(), failed=fault is not None)
         if fault is not None:
             if fault.hang:
@@ -265,8 +268,17 @@ class FakeBotApi:
             result = await handler(params)  # recorded after the long poll returns
         else:
             result = handler(params)
+        call.result = result
         await self._record(call)
         return web.json_response({"ok": True, "result": result})
+
+    def _take_fault(self, method: str, params: dict[str, Any]) -> Fault | None:
+        chat = params.get("chat_id")
+        for fault in self._faults[method]:
+            if fault.chat_id is None or str(fault.chat_id) == str(chat):
+                self._faults[method].remove(fault)
+                return fault
+        return None
 
     async def _record(self, call: Call) -> None:
         self.calls.append(call)
@@ -301,8 +313,9 @@ class FakeBotApi:
             "chat": {"id": chat_id, "type": self._chat_types.get(chat_id, "private")},
             "text": params["text"],
         }
-        if params.get("reply_markup"):
-            message["reply_markup"] = params["reply_markup"]
+        markup = params.get("reply_markup") or {}
+        if "inline_keyboard" in markup:  # Telegram echoes inline keyboards only
+            message["reply_markup"] = markup
         return message
 
     def _editMessageText(self, params: dict[str, Any]) -> dict[str, Any]:

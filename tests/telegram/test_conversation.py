@@ -80,13 +80,18 @@ async def test_off_topic_question_offers_a_referent(bot, bot_api: FakeBotApi):
     assert "Je n'ai pas trouvé" in answer.text
     bot_api.push(bot_api.button(CHAT, answer.buttons[0][0]["callback_data"]))
     messages = await bot_api.wait_for_messages(CHAT, 2)
-    assert "SO Coopération" in messages[1].text
-    assert "f.fortune@socooperation.org" in messages[1].text
+    assert messages[1].text.startswith("Où se trouve votre collectivité")
+    assert [row[0]["text"] for row in messages[1].buttons] == [
+        "Lianes Coopération",
+        "Pays de la Loire Coopération Internationale",
+        "SO Coopération",
+        "Autre région",
+    ]
 
 
 @pytest.mark.parametrize(
     ("payload", "expected"),
-    [("calls", "Décrivez votre projet"), ("referent", "Lianes Coopération")],
+    [("calls", "Décrivez votre projet"), ("referent", "Où se trouve votre collectivité")],
 )
 async def test_deep_links(bot, bot_api: FakeBotApi, payload, expected):
     bot_api.push(bot_api.command(CHAT, f"/start {payload}"))

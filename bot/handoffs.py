@@ -1,0 +1,335 @@
+"""Handing a user over to a person of their regional network, with consent, without losing it.
+
+A confirmed request becomes a *dossier* (table ``handoffs``) committed in the same transaction
+as the message that carries it to the network's referent chat (table ``outbox``). The transport
+sends the outbox afterwards and retries; a crash in between loses nothing. States: new →
+delivered → taken → closed. A referent acts only on their own network's dossiers, and every
+access is written to the audit table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from .db import Audit, Database, Handoff, Outbox, ReferentChat, utcnow
+from .dialogue.replies import escape
+from .dialogue.texts import text
+from .referents import Directory, Network
+
+MAX_ATTEMPTS = 8
+ERASED = "[effacé]"
+OPEN_STATES = ("new", "delivered", "taken")
+
+
+@dataclass
+class Request:
+    """What the user confirmed, after consenting."""
+
+    network_id: str
+    user_chat_id: int
+    language: str
+    name: str
+    role: str
+    authority: str
+    email: str
+    phone: str
+    question: str
+    context: list[str] = field(default_factory=list)  # recent questions/answers, calls viewed
+
+
+@dataclass(frozen=True)
+class Pending:
+    """An outbox message due now."""
+
+    id: int
+    chat_id: int
+    html: str
+    buttons: list[list[tuple[str, str]]]
+
+
+class Handoffs:
+    """The dossier service (no Telegram here: the transport sends what :meth:`pending` gives)."""
+
+    def __init__(
+        self,
+        database: Database,
+        directory: Directory,
+        join_codes: dict[str, str],
+        configured_chats: dict[str, int],
+        retention_days: int,
+        clock: Callable[[], dt.datetime] = utcnow,
+    ) -> None:
+        self.database = database
+        self.directory = directory
+        self.join_codes = join_codes
+        self.configured_chats = configured_chats
+        self.retention = dt.timedelta(days=retention_days)
+        self.clock = clock
+
+    # --- referents -----------------------------------------------------------------------------
+
+    def join(self, chat_id: int, code: str) -> Network | None:
+        """Register a chat as a network's referent chat, if the code is that network's."""
+        network_id = next((n for n, c in self.join_codes.items() if c and c == code.strip()), None)
+        network = self.directory.by_id(network_id) if network_id else None
+        if network is None:
+            return None
+        with self.database.session() as session, session.begin():
+            row = session.get(ReferentChat, chat_id)
+            if row is None:
+                session.add(ReferentChat(chat_id=chat_id, network_id=network.id))
+            else:
+                row.network_id = network.id
+            session.add(Audit(actor_chat_id=chat_id, network_id=network.id, action="join"))
+        return network
+
+    def network_of(self, chat_id: int) -> str | None:
+        """The network a chat is a referent of, if any."""
+        configured = next((n for n, c in self.configured_chats.items() if c == chat_id), None)
+        if configured:
+            return configured
+        with self.database.session() as session:
+            row = session.get(ReferentChat, chat_id)
+            return row.network_id if row else None
+
+    def referent_chat(self, network_id: str) -> int | None:
+        """Where a network's dossiers go: the configured chat, else the first one that joined."""
+        if network_id in self.configured_chats:
+            return self.configured_chats[network_id]
+        with self.database.session() as session:
+            query = select(ReferentChat.chat_id).where(ReferentChat.network_id == network_id)
+            return session.scalar(query.order_by(ReferentChat.joined_at))
+
+    # --- dossiers ------------------------------------------------------------------------------
+
+    def create(self, request_key: str, request: Request) -> tuple[Handoff, bool]:
+        """Store the dossier and, in the same transaction, the message that carries it.
+
+        The same ``request_key`` (one confirmation) never creates a second dossier.
+        """
+        network = self.directory.by_id(request.network_id)
+        if network is None:
+            raise ValueError(f"unknown network {request.network_id!r}")
+        destination = self.referent_chat(network.id)
+        with self.database.session() as session, session.begin():
+            existing = session.scalar(select(Handoff).where(Handoff.request_key == request_key))
+            if existing is not None:
+                return existing, False
+            handoff = Handoff(
+                request_key=request_key,
+                network_id=network.id,
+                user_chat_id=request.user_chat_id,
+                language=request.language,
+                name=request.name,
+                role=request.role,
+                authority=request.authority,
+                email=request.email,
+                phone=request.phone,
+                question=request.question,
+                context=json.dumps(request.context, ensure_ascii=False),
+            )
+            session.add(handoff)
+            session.flush()
+            if destination is not None:
+                session.add(self._dossier_message(handoff, network, destination))
+            return handoff, True
+
+    def _dossier_message(self, handoff: Handoff, network: Network, chat_id: int) -> Outbox:
+        lines = [
+            f"📨 <b>Demande n° {handoff.id}</b> — {escape(network.name)}",
+            f"<b>{escape(handoff.name)}</b>, {escape(handoff.role)} — {escape(handoff.authority)}",
+            " · ".join(escape(x) for x in (handoff.email, handoff.phone) if x),
+            "",
+            f"<b>Question :</b> {escape(handoff.question)}",
+        ]
+        context = json.loads(handoff.context or "[]")
+        if context:
+            lines += ["", "<b>Échanges récents avec l'assistant :</b>"]
+            lines += [f"• {escape(item)}" for item in context]
+        lines += ["", "Répondez à ce message pour écrire à la personne (réponse signée du réseau)."]
+        buttons = [
+            [("✋ Je prends", f"ho:take:{handoff.id}"), ("✅ Clore", f"ho:close:{handoff.id}")]
+        ]
+        return Outbox(
+            handoff_id=handoff.id,
+            purpose="dossier",
+            chat_id=chat_id,
+            html="\n".join(lines),
+            buttons=json.dumps(buttons, ensure_ascii=False),
+        )
+
+    def pending(self, limit: int = 50) -> list[Pending]:
+        """Outbox messages due now, oldest first."""
+        now = _naive(self.clock())
+        with self.database.session() as session:
+            rows = session.scalars(
+                select(Outbox)
+                .where(
+                    Outbox.sent_at.is_(None),
+                    Outbox.failed.is_(False),
+                    Outbox.next_attempt_at <= now,
+                )
+                .order_by(Outbox.id)
+                .limit(limit)
+            )
+            return [Pending(r.id, r.chat_id, r.html, json.loads(r.buttons)) for r in rows]
+
+    def sent(self, outbox_id: int, message_id: int) -> None:
+        """A message went out; a delivered dossier tells its user."""
+        with self.database.session() as session, session.begin():
+            row = session.get(Outbox, outbox_id)
+            if row is None or row.sent_at is not None:
+                return
+            row.sent_at = utcnow()
+            handoff = session.get(Handoff, row.handoff_id) if row.handoff_id else None
+            if row.purpose == "dossier" and handoff is not None and handoff.state == "new":
+                handoff.state = "delivered"
+                handoff.referent_chat_id = row.chat_id
+                handoff.referent_message_id = message_id
+                handoff.updated_at = utcnow()
+                session.add(self._notice(handoff, "delivered"))
+
+    def failed(self, outbox_id: int, permanent: bool = False) -> None:
+        """A send failed: retry later with backoff, or give up (the dossier stays visible)."""
+        with self.database.session() as session, session.begin():
+            row = session.get(Outbox, outbox_id)
+            if row is None:
+                return
+            row.attempts += 1
+            delay = dt.timedelta(seconds=min(3600, 5 * 2**row.attempts))
+            row.next_attempt_at = _naive(self.clock()) + delay
+            row.failed = permanent or row.attempts >= MAX_ATTEMPTS
+
+    def act(self, chat_id: int, handoff_id: int, action: str) -> tuple[bool, str]:
+        """A referent takes or closes a dossier of their network (anything else is refused)."""
+        with self.database.session() as session, session.begin():
+            handoff = session.get(Handoff, handoff_id)
+            network = self.network_of(chat_id)
+            allowed = handoff is not None and network == handoff.network_id
+            session.add(
+                Audit(
+                    actor_chat_id=chat_id,
+                    network_id=network or "-",
+                    handoff_id=handoff_id,
+                    action=action if allowed else f"denied:{action}",
+                )
+            )
+            if not allowed or handoff is None:
+                return False, "denied"
+            target = {"take": "taken", "close": "closed"}.get(action)
+            if target is None or handoff.state == "closed" or handoff.state == target:
+                return False, handoff.state
+            handoff.state = target
+            handoff.updated_at = utcnow()
+            session.add(self._notice(handoff, target))
+            return True, target
+
+    def relay(self, chat_id: int, replied_message_id: int, message: str) -> bool:
+        """A referent's reply to a dossier message goes to the user, signed by the network."""
+        with self.database.session() as session, session.begin():
+            handoff = session.scalar(
+                select(Handoff).where(
+                    Handoff.referent_chat_id == chat_id,
+                    Handoff.referent_message_id == replied_message_id,
+                )
+            )
+            network = self.network_of(chat_id)
+            if handoff is None or network != handoff.network_id or not handoff.user_chat_id:
+                return False
+            session.add(
+                Audit(
+                    actor_chat_id=chat_id, network_id=network, handoff_id=handoff.id, action="reply"
+                )
+            )
+            signature = self.directory.by_id(network)
+            html = text(
+                handoff.language,
+                "handoff_reply",
+                network=escape(signature.name if signature else network),
+                message=escape(message),
+            )
+            session.add(
+                Outbox(
+                    handoff_id=handoff.id, purpose="reply", chat_id=handoff.user_chat_id, html=html
+                )
+            )
+            if handoff.state in ("new", "delivered"):
+                handoff.state = "taken"
+                handoff.updated_at = utcnow()
+            return True
+
+    def open_dossiers(self, chat_id: int) -> list[Handoff] | None:
+        """The open dossiers of the chat's network; ``None`` when the chat is no referent."""
+        network = self.network_of(chat_id)
+        if network is None:
+            return None
+        with self.database.session() as session, session.begin():
+            session.add(Audit(actor_chat_id=chat_id, network_id=network, action="list"))
+            rows = session.scalars(
+                select(Handoff)
+                .where(Handoff.network_id == network, Handoff.state.in_(OPEN_STATES))
+                .order_by(Handoff.id)
+            )
+            return list(rows)
+
+    def _notice(self, handoff: Handoff, state: str) -> Outbox:
+        network = self.directory.by_id(handoff.network_id)
+        html = text(
+            handoff.language, f"handoff_{state}", network=escape(network.name if network else "")
+        )
+        return Outbox(handoff_id=handoff.id, purpose=state, chat_id=handoff.user_chat_id, html=html)
+
+    # --- personal data ---------------------------------------------------------------------------
+
+    def forget(self, user_chat_id: int) -> int:
+        """Erase a user's personal data from their dossiers; returns how many were anonymised."""
+        with self.database.session() as session, session.begin():
+            rows = session.scalars(
+                select(Handoff).where(Handoff.user_chat_id == user_chat_id)
+            ).all()
+            for row in rows:
+                _anonymise(row)
+            for message in session.scalars(
+                select(Outbox).where(Outbox.chat_id == user_chat_id, Outbox.sent_at.is_(None))
+            ):
+                session.delete(message)
+            return len(rows)
+
+    def purge(self) -> int:
+        """Anonymise the dossiers older than the retention period."""
+        cutoff = _naive(self.clock()) - self.retention
+        with self.database.session() as session, session.begin():
+            rows = session.scalars(
+                select(Handoff).where(Handoff.created_at < cutoff, Handoff.name != ERASED)
+            ).all()
+            for row in rows:
+                _anonymise(row)
+            return len(rows)
+
+    def stats(self) -> dict[str, dict[str, int]]:
+        """Dossiers by network and state."""
+        out: dict[str, dict[str, int]] = {}
+        with self.database.session() as session:
+            for row in session.scalars(select(Handoff)):
+                out.setdefault(row.network_id, {}).setdefault(row.state, 0)
+                out[row.network_id][row.state] += 1
+        return out
+
+
+def _naive(moment: dt.datetime) -> dt.datetime:
+    """Naive UTC, as stored."""
+    return moment.astimezone(dt.UTC).replace(tzinfo=None) if moment.tzinfo else moment
+
+
+def _anonymise(row: Handoff) -> None:
+    row.name = ERASED
+    row.role = row.authority = row.email = row.phone = ""
+    row.question = ERASED
+    row.context = "[]"
+    row.user_chat_id = 0
+    row.updated_at = utcnow()

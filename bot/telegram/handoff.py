@@ -1,0 +1,407 @@
+"""Reaching a person: where are you → consent → name, role, authority, contact → question →
+summary → dossier. Nothing personal is kept before consent; refusing leaves the bot usable.
+The referent side (join, take, close, reply, list) and /forget, /stats live here too."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from telegram import KeyboardButton, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
+from telegram.ext import ApplicationHandlerStop, ContextTypes, ConversationHandler
+
+from ..dialogue import Button, Reply
+from ..dialogue.replies import escape
+from ..dialogue.texts import REFERENT_TEXTS, text
+from ..handoffs import Request
+from ..text import sanitize_question
+from . import jobs
+from .handlers import language_of, reply, services_of
+
+WHERE, CONSENT, NAME, ROLE, AUTHORITY, CONTACT, QUESTION, CONFIRM = range(8)
+HUMAN = re.compile(
+    r"(parler|échanger|discuter) (à|a|avec) (un|une|quelqu'un|le|la|mon|ma)\b|\b(humain|conseill|"
+    r"référent|referent)|talk to (a|someone|the)|speak (to|with)|human|real person|"
+    r"з людиною|з референтом|z człowiekiem|z osobą",
+    re.IGNORECASE,
+)
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]{2,}$")
+PHONE = re.compile(r"^\+?[\d\s().-]{8,20}$")
+
+
+def _draft(context: ContextTypes.DEFAULT_TYPE) -> dict[str, Any]:
+    user_data = context.user_data if context.user_data is not None else {}
+    draft: dict[str, Any] = user_data.setdefault("handoff", {})
+    return draft
+
+
+def _referent(key: str, **values: object) -> str:
+    return REFERENT_TEXTS[key].format(**values)
+
+
+async def begin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """/referent, a "talk to a referent" button, or "I want to talk to a person"."""
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+    _draft(context).clear()
+    lang = language_of(update, context)
+    networks = services_of(context).directory.networks
+    buttons = [[Button(n.name, f"net:{n.id}")] for n in networks]
+    buttons.append([Button(text(lang, "other_region"), "net:other")])
+    await reply(update, context, Reply(text(lang, "handoff_where"), buttons))
+    return WHERE
+
+
+async def place_typed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """A postal code, commune, département or region: route it."""
+    services = services_of(context)
+    lang = language_of(update, context)
+    typed = update.effective_message.text if update.effective_message else ""
+    route = services.router.route(typed or "")
+    if route is None:
+        await reply(update, context, Reply(text(lang, "handoff_unknown")))
+        return WHERE
+    if route.ambiguous:
+        names = ", ".join(f"{p.name} ({p.kind})" for p in route.candidates[:4])
+        await reply(update, context, Reply(text(lang, "handoff_ambiguous", names=escape(names))))
+        return WHERE
+    if route.network is None:
+        return await _outside(update, context, route.matched)
+    return await _consent(update, context, route.network.id)
+
+
+async def network_chosen(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """A tap on a network, or on "another region"."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    await query.answer()
+    network_id = query.data.partition(":")[2]
+    if services_of(context).directory.by_id(network_id) is None:
+        return await _outside(update, context, text(language_of(update, context), "other_region"))
+    return await _consent(update, context, network_id)
+
+
+async def _outside(update: Update, context: ContextTypes.DEFAULT_TYPE, where: str) -> int:
+    lang = language_of(update, context)
+    intro = text(lang, "handoff_outside", where=escape(where))
+    contacts = services_of(context).dialogue.referents(lang)
+    await reply(update, context, Reply(f"{intro}\n\n{contacts.html}"))
+    _draft(context).clear()
+    return ConversationHandler.END
+
+
+async def _consent(update: Update, context: ContextTypes.DEFAULT_TYPE, network_id: str) -> int:
+    services = services_of(context)
+    network = services.directory.by_id(network_id)
+    assert network is not None
+    _draft(context)["network"] = network_id
+    lang = language_of(update, context)
+    months = max(1, round(services.settings.handoff_retention_days / 30.44))
+    buttons = [
+        [
+            Button(text(lang, "consent_yes"), "consent:yes"),
+            Button(text(lang, "consent_no"), "consent:no"),
+        ]
+    ]
+    page = Reply(
+        text(lang, "handoff_consent", network=escape(network.name), months=months), buttons
+    )
+    await reply(update, context, page)
+    return CONSENT
+
+
+async def consent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """Yes: ask for the name. No: nothing is stored, the conversation ends."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    await query.answer()
+    lang = language_of(update, context)
+    if query.data != "consent:yes":
+        _draft(context).clear()
+        await reply(update, context, Reply(text(lang, "handoff_refused")))
+        return ConversationHandler.END
+    await reply(update, context, Reply(text(lang, "ask_name")))
+    return NAME
+
+
+def _field(
+    step: str, following: str, state: int
+) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, int]]:
+    """A text step: validate 2–200 characters, keep it, ask the next question."""
+
+    async def callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+        lang = language_of(update, context)
+        raw = update.effective_message.text if update.effective_message else ""
+        value, _ = sanitize_question(raw or "", 200)
+        if len(value) < 2:
+            await reply(update, context, Reply(text(lang, "invalid_text")))
+            return state - 1
+        _draft(context)[step] = value
+        if following == "ask_contact":
+            await _ask_contact(update, context, lang)
+        else:
+            await reply(update, context, Reply(text(lang, following)))
+        return state
+
+    callback.__doc__ = f"The {step}, then the next question."
+    return callback
+
+
+named = _field("name", "ask_role", ROLE)
+roled = _field("role", "ask_authority", AUTHORITY)
+authority_given = _field("authority", "ask_contact", CONTACT)
+
+
+async def _ask_contact(update: Update, context: ContextTypes.DEFAULT_TYPE, lang: str) -> None:
+    chat = update.effective_chat
+    assert chat is not None
+    keyboard = ReplyKeyboardMarkup(
+        [[KeyboardButton(text(lang, "share_phone"), request_contact=True)]],
+        one_time_keyboard=True,
+        resize_keyboard=True,
+    )
+    await context.bot.send_message(chat.id, text(lang, "ask_contact"), reply_markup=keyboard)
+
+
+async def contact_typed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """An e-mail or phone number typed, or a contact shared with Telegram's button."""
+    message = update.effective_message
+    lang = language_of(update, context)
+    draft = _draft(context)
+    if message is not None and message.contact is not None:
+        draft["phone"] = message.contact.phone_number
+    else:
+        value = (message.text or "").strip() if message else ""
+        if EMAIL.match(value):
+            draft["email"] = value
+        elif PHONE.match(value):
+            draft["phone"] = value
+        else:
+            await reply(update, context, Reply(text(lang, "invalid_contact")))
+            return CONTACT
+    chat = update.effective_chat
+    assert chat is not None
+    await context.bot.send_message(
+        chat.id, text(lang, "ask_handoff_question"), reply_markup=ReplyKeyboardRemove()
+    )
+    return QUESTION
+
+
+async def question_typed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """The question for the referent: show the summary."""
+    lang = language_of(update, context)
+    raw = update.effective_message.text if update.effective_message else ""
+    question, _ = sanitize_question(raw or "", 1500)
+    if len(question) < 2:
+        await reply(update, context, Reply(text(lang, "invalid_text")))
+        return QUESTION
+    draft = _draft(context)
+    draft["question"] = question
+    network = services_of(context).directory.by_id(draft["network"])
+    contact = " · ".join(x for x in (draft.get("email", ""), draft.get("phone", "")) if x)
+    summary = text(
+        lang,
+        "handoff_summary",
+        network=escape(network.name if network else ""),
+        name=escape(draft.get("name", "")),
+        role=escape(draft.get("role", "")),
+        authority=escape(draft.get("authority", "")),
+        contact=escape(contact),
+        question=escape(question),
+    )
+    buttons = [
+        [
+            Button(text(lang, "confirm_yes"), "confirm:yes"),
+            Button(text(lang, "confirm_no"), "confirm:no"),
+        ]
+    ]
+    await reply(update, context, Reply(summary, buttons))
+    return CONFIRM
+
+
+async def confirmed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """Send: store the dossier and its outgoing message together, then send it."""
+    query = update.callback_query
+    chat = update.effective_chat
+    assert query is not None and query.data is not None and chat is not None
+    await query.answer()
+    lang = language_of(update, context)
+    draft = _draft(context)
+    if query.data != "confirm:yes" or "question" not in draft:
+        draft.clear()
+        await reply(update, context, Reply(text(lang, "cancelled")))
+        return ConversationHandler.END
+    services = services_of(context)
+    request = Request(
+        network_id=draft["network"],
+        user_chat_id=chat.id,
+        language=lang,
+        name=draft.get("name", ""),
+        role=draft.get("role", ""),
+        authority=draft.get("authority", ""),
+        email=draft.get("email", ""),
+        phone=draft.get("phone", ""),
+        question=draft["question"],
+        context=list(services.recent.get(chat.id, [])),
+    )
+    key = f"{chat.id}:{query.message.message_id if query.message else 0}:{query.id}"
+    handoff, _ = await asyncio.to_thread(services.handoffs.create, key, request)
+    network = services.directory.by_id(request.network_id)
+    assert network is not None
+    waiting = services.handoffs.referent_chat(network.id) is None
+    page = "handoff_waiting" if waiting else "handoff_created"
+    await reply(
+        update,
+        context,
+        Reply(text(lang, page, id=handoff.id, network=escape(network.name), email=network.email)),
+    )
+    draft.clear()
+    _send_outbox_now(context)
+    return ConversationHandler.END
+
+
+def _send_outbox_now(context: ContextTypes.DEFAULT_TYPE) -> None:
+    if context.job_queue is not None:
+        context.job_queue.run_once(jobs.process_outbox, 0)
+
+
+# --- referents ------------------------------------------------------------------------------------
+
+
+async def join(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/referent_join CODE: this chat receives the network's dossiers."""
+    chat = update.effective_chat
+    if chat is None:
+        return
+    code = context.args[0] if context.args else ""
+    network = await asyncio.to_thread(services_of(context).handoffs.join, chat.id, code)
+    answer = _referent("join_ok", network=network.name) if network else _referent("join_bad")
+    await reply(update, context, Reply(escape(answer)))
+    _send_outbox_now(context)
+
+
+async def act(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Take / Close under a dossier: only a referent of the dossier's network may."""
+    query = update.callback_query
+    chat = update.effective_chat
+    assert query is not None and query.data is not None and chat is not None
+    _, action, handoff_id = query.data.split(":")
+    ok, state = await asyncio.to_thread(
+        services_of(context).handoffs.act, chat.id, int(handoff_id), action
+    )
+    if state == "denied":
+        await query.answer(_referent("denied"), show_alert=True)
+        return
+    key = "state_changed" if ok else "unchanged"
+    await query.answer(_referent(key, id=handoff_id, state=state))
+    _send_outbox_now(context)
+
+
+async def relay(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A referent replies to a dossier message: the reply goes to the user."""
+    message, chat = update.effective_message, update.effective_chat
+    replied = message.reply_to_message if message else None
+    if message is None or chat is None or replied is None or not message.text:
+        return
+    if replied.from_user is None or replied.from_user.id != context.bot.id:
+        return
+    handoffs = services_of(context).handoffs
+    relayed = await asyncio.to_thread(handoffs.relay, chat.id, replied.message_id, message.text)
+    if not relayed:
+        return
+    await reply(update, context, Reply(escape(_referent("relayed"))))
+    _send_outbox_now(context)
+    raise ApplicationHandlerStop  # not a question for the assistant
+
+
+async def dossiers(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/dossiers: the open dossiers of this chat's network."""
+    chat = update.effective_chat
+    if chat is None:
+        return
+    services = services_of(context)
+    found = await asyncio.to_thread(services.handoffs.open_dossiers, chat.id)
+    if found is None:
+        await reply(update, context, Reply(escape(_referent("not_referent"))))
+        return
+    network_id = services.handoffs.network_of(chat.id) or ""
+    network = services.directory.by_id(network_id)
+    name = network.name if network else network_id
+    if not found:
+        await reply(update, context, Reply(escape(_referent("dossiers_none", network=name))))
+        return
+    lines = [_referent("dossiers_title", network=escape(name))]
+    buttons = []
+    for h in found:
+        lines.append(
+            escape(
+                _referent(
+                    "dossier_line",
+                    id=h.id,
+                    state=h.state,
+                    name=h.name,
+                    authority=h.authority,
+                    question=h.question[:120],
+                )
+            )
+        )
+        buttons.append(
+            [Button(f"✋ {h.id}", f"ho:take:{h.id}"), Button(f"✅ {h.id}", f"ho:close:{h.id}")]
+        )
+    await reply(update, context, Reply("\n".join(lines), buttons))
+
+
+async def forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/forget: erase everything kept about this user."""
+    chat = update.effective_chat
+    if chat is None:
+        return
+    services = services_of(context)
+    await asyncio.to_thread(services.forget, chat.id)
+    lang = language_of(update, context)
+    if context.user_data is not None:
+        context.user_data.clear()
+    months = max(1, round(services.settings.feedback_retention_days / 30.44))
+    await reply(update, context, Reply(text(lang, "forgotten", months=months)))
+
+
+async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/stats, for admins: questions, abstentions, feedback, dossiers by network and state."""
+    services = services_of(context)
+    user = update.effective_user
+    if user is None or user.id not in services.settings.admin_ids:
+        await reply(update, context, Reply(escape(_referent("admin_only"))))
+        return
+    counters = await asyncio.to_thread(services.database.counters)
+    votes = await asyncio.to_thread(services.database.feedback_counts)
+    by_network = await asyncio.to_thread(services.handoffs.stats)
+    handoffs = (
+        "; ".join(
+            f"{network}: " + ", ".join(f"{state} {n}" for state, n in sorted(states.items()))
+            for network, states in sorted(by_network.items())
+        )
+        or "0"
+    )
+    page = _referent(
+        "stats",
+        questions=counters.get("questions", 0),
+        abstentions=counters.get("abstentions", 0),
+        up=votes.get(1, 0),
+        down=votes.get(-1, 0),
+        handoffs=escape(handoffs),
+    )
+    await reply(update, context, Reply(page))
+
+
+async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+    """/cancel: leave, forgetting what was typed."""
+    _draft(context).clear()
+    chat = update.effective_chat
+    if chat is not None:
+        lang = language_of(update, context)
+        await context.bot.send_message(
+            chat.id, text(lang, "cancelled"), reply_markup=ReplyKeyboardRemove()
+        )
+    return ConversationHandler.END

@@ -1,0 +1,289 @@
+"""Hand-off to a regional referent, both sides, through the fake Bot API server."""
+
+import asyncio
+
+import pytest
+from pydantic import SecretStr
+from sqlalchemy import select
+
+from bot.db import Audit, Database, Handoff, Subscription
+from bot.handoffs import Handoffs, Request
+from bot.referents import load_directory
+from bot.services import Services
+from bot.telegram import build_application
+from tests.fakes.bot_api import FakeBotApi
+from tests.telegram.conftest import REPO, running
+
+USER = 5005
+REF = -9001  # the Pays de la Loire network's group
+OTHER_REF = -9002  # Lianes Coopération's
+ADMIN = 777
+
+
+@pytest.fixture
+def bot_settings(bot_settings):
+    return bot_settings.model_copy(
+        update={
+            "referent_codes": {"pdlci": SecretStr("CODE-PDL"), "lianes": SecretStr("CODE-HDF")},
+            "admin_ids": [ADMIN],
+            "outbox_interval_seconds": 0.5,
+        }
+    )
+
+
+def _data(call, start):
+    return next(
+        b["callback_data"] for row in call.buttons for b in row if b["text"].startswith(start)
+    )
+
+
+def _handoffs(services) -> list[Handoff]:
+    with services.database.session() as session:
+        return list(session.scalars(select(Handoff).order_by(Handoff.id)))
+
+
+async def _join(bot_api, chat, code):
+    bot_api.push(
+        bot_api.command(chat, f"/referent_join {code}", user_id=abs(chat), chat_type="group")
+    )
+    return (await bot_api.wait_for_messages(chat))[-1]
+
+
+async def _request_help(bot_api: FakeBotApi, place="44000 Nantes", consent="consent:yes"):
+    """From an unanswered question to the consent screen (and past it)."""
+    bot_api.push(bot_api.message(USER, "Quelle est la recette de la tarte aux pommes ?"))
+    [refusal] = await bot_api.wait_for_messages(USER)
+    bot_api.push(bot_api.button(USER, _data(refusal, "🤝")))
+    where = (await bot_api.wait_for_messages(USER, 2))[-1]
+    assert where.text.startswith("Où se trouve votre collectivité")
+    bot_api.push(bot_api.message(USER, place))
+    screen = (await bot_api.wait_for_messages(USER, 3))[-1]
+    assert "Pays de la Loire Coopération Internationale" in screen.text
+    assert "votre nom, votre fonction" in screen.text and "12 mois" in screen.text
+    bot_api.push(bot_api.button(USER, consent))
+    return (await bot_api.wait_for_messages(USER, 4))[-1]
+
+
+async def _fill_and_send(bot_api: FakeBotApi, twice=False):
+    for i, answer in enumerate(
+        ["Marie Curie", "Adjointe aux relations internationales", "Mairie de Nantes"]
+    ):
+        bot_api.push(bot_api.message(USER, answer))
+        await bot_api.wait_for_messages(USER, 5 + i)
+    contact = {"phone_number": "+33612345678", "first_name": "Marie", "user_id": USER}
+    bot_api.push(bot_api.message(USER, None, contact=contact))
+    await bot_api.wait_for_messages(USER, 8)
+    bot_api.push(
+        bot_api.message(
+            USER, "Comment notre commune peut-elle accueillir une délégation ukrainienne ?"
+        )
+    )
+    summary = (await bot_api.wait_for_messages(USER, 9))[-1]
+    assert "Marie Curie" in summary.text and "+33612345678" in summary.text
+    confirm = bot_api.button(USER, "confirm:yes")
+    bot_api.push(confirm)
+    if twice:
+        bot_api.push(confirm)  # the same update delivered again
+    return (await bot_api.wait_for_messages(USER, 10))[-1]
+
+
+async def test_the_whole_hand_off(bot, bot_api: FakeBotApi, services):
+    assert "Pays de la Loire" in (await _join(bot_api, REF, "CODE-PDL")).text
+    name_prompt = await _request_help(bot_api)
+    assert name_prompt.text == "Votre nom et prénom ?"
+    created = await _fill_and_send(bot_api)
+    assert created.text.startswith("Votre demande n° 1 est enregistrée")
+    # the referent receives the dossier with its context and buttons
+    dossier = (await bot_api.wait_for_messages(REF, 2))[-1]
+    assert "Demande n° 1" in dossier.text and "Marie Curie" in dossier.text
+    assert "+33612345678" in dossier.text and "délégation ukrainienne" in dossier.text
+    assert "tarte aux pommes" in dossier.text  # the recent exchange with the assistant
+    assert [b["text"] for b in dossier.buttons[0]] == ["✋ Je prends", "✅ Clore"]
+    delivered = (await bot_api.wait_for_messages(USER, 11))[-1]
+    assert (
+        delivered.text
+        == "📬 Votre demande a été remise à Pays de la Loire Coopération Internationale."
+    )
+    # the referent takes it: the user is told
+    bot_api.push(bot_api.button(REF, _data(dossier, "✋"), message_id=0))
+    taken = (await bot_api.wait_for_messages(USER, 12))[-1]
+    assert taken.text.startswith("🙋 Une personne de Pays de la Loire")
+    # the referent answers by replying to the dossier: the user gets it, signed
+    reply_to = {
+        "message_id": dossier.result["message_id"],
+        "date": 0,
+        "text": "…",
+        "chat": {"id": REF, "type": "group"},
+        "from": {"id": 123456, "is_bot": True, "first_name": "INSPIRE"},
+    }
+    bot_api.push(
+        bot_api.message(
+            REF,
+            "Bonjour Marie, appelons-nous mardi.",
+            user_id=42,
+            chat_type="group",
+            reply_to_message=reply_to,
+        )
+    )
+    relayed = (await bot_api.wait_for_messages(USER, 13))[-1]
+    assert relayed.text == (
+        "💬 <b>Message de Pays de la Loire Coopération Internationale</b> :\n"
+        "Bonjour Marie, appelons-nous mardi."
+    )
+    assert "Message transmis" in (await bot_api.wait_for_messages(REF, 3))[-1].text
+    [handoff] = _handoffs(services)
+    assert handoff.state == "taken" and handoff.network_id == "pdlci"
+    with services.database.session() as session:
+        actions = [a.action for a in session.scalars(select(Audit).order_by(Audit.id))]
+    assert actions == ["join", "take", "reply"]
+
+
+async def test_refusing_consent_stores_nothing(bot, bot_api: FakeBotApi, services, bot_settings):
+    refused = await _request_help(bot_api, consent="consent:no")
+    assert refused.text.startswith("Entendu : rien n'a été enregistré")
+    assert _handoffs(services) == []
+    bot_api.push(bot_api.message(USER, "Comment adhérer au réseau Horizon ?"))
+    answer = (await bot_api.wait_for_messages(USER, 5))[-1]
+    assert "15 mars 2027" in answer.text  # the bot stays fully usable
+
+
+async def test_a_referent_of_another_network_can_neither_see_nor_act(bot, bot_api, services):
+    await _join(bot_api, REF, "CODE-PDL")
+    await _join(bot_api, OTHER_REF, "CODE-HDF")
+    await _request_help(bot_api)
+    await _fill_and_send(bot_api)
+    await bot_api.wait_for_messages(REF, 2)
+    bot_api.push(bot_api.button(OTHER_REF, "ho:take:1"))
+    await bot_api.wait_for(
+        lambda: any(c.params.get("show_alert") for c in bot_api.sent("answerCallbackQuery"))
+    )
+    alert = [c for c in bot_api.sent("answerCallbackQuery") if c.params.get("show_alert")][-1]
+    assert alert.params["text"] == "Cette demande ne relève pas de votre réseau."
+    assert _handoffs(services)[0].state == "delivered"
+    bot_api.push(bot_api.command(OTHER_REF, "/dossiers", user_id=9002, chat_type="group"))
+    page = (await bot_api.wait_for_messages(OTHER_REF, 2))[-1]
+    assert page.text == "Aucune demande ouverte pour Lianes Coopération."
+    bot_api.push(bot_api.command(REF, "/dossiers", user_id=9001, chat_type="group"))
+    page = (await bot_api.wait_for_messages(REF, 3))[-1]
+    assert "n° 1 · delivered · Marie Curie" in page.text
+    with services.database.session() as session:
+        assert "denied:take" in [a.action for a in session.scalars(select(Audit))]
+
+
+async def test_forget_erases_the_users_data(bot, bot_api: FakeBotApi, services):
+    await _join(bot_api, REF, "CODE-PDL")
+    await _request_help(bot_api)
+    await _fill_and_send(bot_api)
+    services.database.subscribe(USER, "test-twinning-2027", "un projet", "fr")
+    bot_api.push(bot_api.command(USER, "/forget"))
+    await bot_api.wait_for(
+        lambda: any(m.text.startswith("C'est fait") for m in bot_api.sent(chat_id=USER))
+    )
+    [handoff] = _handoffs(services)
+    assert (handoff.name, handoff.email, handoff.phone, handoff.user_chat_id) == (
+        "[effacé]",
+        "",
+        "",
+        0,
+    )
+    assert handoff.question == "[effacé]" and "tarte" not in handoff.context
+    with services.database.session() as session:
+        assert session.scalars(select(Subscription)).all() == []
+
+
+async def test_the_same_confirmation_twice_makes_one_dossier(bot, bot_api: FakeBotApi, services):
+    await _join(bot_api, REF, "CODE-PDL")
+    await _request_help(bot_api)
+    await _fill_and_send(bot_api, twice=True)
+    await bot_api.wait_for_messages(REF, 2)
+    await asyncio.sleep(1.0)
+    assert len(_handoffs(services)) == 1
+    assert len([m for m in bot_api.sent(chat_id=REF) if "Demande n°" in m.text]) == 1
+
+
+async def test_a_crash_between_commit_and_send_is_made_good_at_start(
+    bot_settings, bot_api, e5, clock
+):
+    database = Database(bot_settings.database)
+    database.initialize()
+    directory = load_directory(REPO / "knowledge" / "referents.yaml")
+    handoffs = Handoffs(database, directory, {"pdlci": "CODE-PDL"}, {}, 365)
+    handoffs.join(REF, "CODE-PDL")
+    request = Request(
+        "pdlci",
+        USER,
+        "fr",
+        "Jean Moulin",
+        "Maire",
+        "Commune de Laval",
+        "jean@example.org",
+        "",
+        "Où en est ma demande ?",
+    )
+    handoffs.create("crash-1", request)  # committed; then the process died before sending
+    database.shutdown()
+    services = Services(bot_settings, e5, clock=clock)
+    async with running(build_application(bot_settings, services)):
+        dossier = (await bot_api.wait_for_messages(REF))[-1]
+        assert "Jean Moulin" in dossier.text
+        await bot_api.wait_for_messages(USER)  # "delivered"
+        await asyncio.sleep(1.2)  # the outbox job runs again: nothing is sent twice
+        assert len(bot_api.sent(chat_id=REF)) == 1
+        assert len(bot_api.sent(chat_id=USER)) == 1
+
+
+async def test_a_referent_chat_that_blocked_the_bot(bot, bot_api: FakeBotApi, services):
+    await _join(bot_api, REF, "CODE-PDL")
+    bot_api.fail_next(
+        "sendMessage", 403, "Forbidden: bot was kicked from the group chat", chat_id=REF
+    )
+    await _request_help(bot_api)
+    created = await _fill_and_send(bot_api)
+    assert created.text.startswith("Votre demande n° 1 est enregistrée")
+    await bot_api.wait_for(lambda: any(c.failed and c.chat_id == REF for c in bot_api.calls))
+    await asyncio.sleep(1.2)
+    attempts = [
+        c
+        for c in bot_api.calls
+        if c.method == "sendMessage" and c.chat_id == REF and "Demande" in c.text
+    ]
+    assert len(attempts) == 1  # no retry loop
+    assert _handoffs(services)[0].state == "new"  # waits, visible to admins
+    bot_api.push(bot_api.command(ADMIN, "/stats"))
+    page = (await bot_api.wait_for_messages(ADMIN))[-1]
+    assert "pdlci: new 1" in page.text and "Questions : 1" in page.text
+
+
+async def test_no_referent_on_telegram_says_so_honestly(bot, bot_api: FakeBotApi, services):
+    await _request_help(bot_api)
+    created = await _fill_and_send(bot_api)
+    assert "n'a pas encore de référent sur Telegram" in created.text
+    assert "mbeziau@paysdelaloire-cooperation-internationale.org" in created.text
+    assert _handoffs(services)[0].state == "new"
+
+
+async def test_outside_the_three_regions(bot, bot_api: FakeBotApi):
+    bot_api.push(bot_api.command(USER, "/referent"))
+    await bot_api.wait_for_messages(USER)
+    bot_api.push(bot_api.message(USER, "Lyon"))
+    page = (await bot_api.wait_for_messages(USER, 2))[-1]
+    assert "n'est pas dans leurs régions" in page.text and "rrma.fr" in page.text
+    assert "f.fortune@socooperation.org" in page.text
+
+
+async def test_ambiguous_place_asks_for_the_postal_code(bot, bot_api: FakeBotApi):
+    bot_api.push(bot_api.message(USER, "Je voudrais parler à un conseiller"))
+    where = (await bot_api.wait_for_messages(USER))[-1]
+    assert where.text.startswith("Où se trouve votre collectivité")
+    bot_api.push(bot_api.message(USER, "Vienne"))
+    ask = (await bot_api.wait_for_messages(USER, 2))[-1]
+    assert "donnez le code postal" in ask.text
+    bot_api.push(bot_api.message(USER, "86000"))
+    consent = (await bot_api.wait_for_messages(USER, 3))[-1]
+    assert "SO Coopération" in consent.text
+
+
+async def test_stats_are_for_admins_only(bot, bot_api: FakeBotApi):
+    bot_api.push(bot_api.command(USER, "/stats"))
+    page = (await bot_api.wait_for_messages(USER))[-1]
+    assert page.text == "Commande réservée aux administrateurs."
