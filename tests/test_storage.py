@@ -1,0 +1,212 @@
+"""The database layer, on SQLite and — when one is reachable — on a real PostgreSQL.
+
+`.ci/run` starts PostgreSQL on 127.0.0.1 and sets INSPIRE_TEST_DATABASE_URL; without it the
+PostgreSQL half is skipped.
+"""
+
+import datetime as dt
+import json
+import os
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select, text
+
+from bot.db import Audit, Base, Database, Outbox, chat_hash, utcnow
+from bot.handoffs import ERASED, MAX_ATTEMPTS, Handoffs, Request
+from bot.referents import load_directory
+
+REPO = Path(__file__).resolve().parent.parent
+POSTGRES = os.environ.get("INSPIRE_TEST_DATABASE_URL", "")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request, tmp_path):
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'test.db'}"
+    elif POSTGRES:
+        url = POSTGRES
+    else:
+        pytest.skip("no PostgreSQL reachable (set INSPIRE_TEST_DATABASE_URL; .ci/run does)")
+    db = Database(url)
+    if request.param == "postgresql":
+        Base.metadata.drop_all(db._engine)
+    db.initialize()
+    yield db
+    if request.param == "postgresql":
+        Base.metadata.drop_all(db._engine)
+    db.shutdown()
+
+
+class Clock:
+    def __init__(self):
+        self.now = dt.datetime(2027, 1, 10, 12, tzinfo=dt.UTC)
+
+    def __call__(self):
+        return self.now
+
+
+@pytest.fixture
+def clock():
+    return Clock()
+
+
+@pytest.fixture
+def handoffs(database, clock):
+    directory = load_directory(REPO / "knowledge" / "referents.yaml")
+    return Handoffs(database, directory, {"pdlci": "PDL", "lianes": "HDF"}, {}, 365, clock)
+
+
+def _request(**changes):
+    values = dict(
+        network_id="pdlci",
+        user_chat_id=11,
+        language="fr",
+        name="Marie Curie",
+        role="Adjointe",
+        authority="Nantes",
+        email="marie@example.org",
+        phone="",
+        question="Comment faire ?",
+        context=["Q : x → R : y"],
+    )
+    return Request(**{**values, **changes})
+
+
+def test_feedback_votes_and_retention(database):
+    database.record_feedback("k1", "fr", "Q ?", "R.", ["a.pdf:1"], False, 1)
+    database.record_feedback("k1", "fr", "Q ?", "R.", ["a.pdf:1"], False, -1)  # a changed vote
+    database.record_feedback("k2", "en", "Q2?", "R2.", [], True, 1)
+    assert database.feedback_counts() == {1: 1, -1: 1}
+    assert database.purge_feedback(utcnow() - dt.timedelta(days=1)) == 0
+    assert database.purge_feedback(utcnow() + dt.timedelta(seconds=1)) == 2
+    assert database.feedback_counts() == {}
+
+
+def test_blocked_chats_are_kept_as_hashes_only(database):
+    database.set_chat_active(42, False)
+    assert not database.is_chat_active(42) and database.is_chat_active(43)
+    assert database.inactive_chats() == {chat_hash(42)}
+    with database.session() as session:
+        rows = session.execute(text("SELECT * FROM inactive_chats")).all()
+    assert [row[0] for row in rows] == [chat_hash(42)]
+    database.set_chat_active(42, True)
+    assert database.is_chat_active(42)
+
+
+def test_subscriptions(database):
+    assert database.subscribe(7, "call-a", "projet", "fr")
+    assert not database.subscribe(7, "call-a", "projet plus précis", "fr")
+    database.subscribe(7, "call-b", "", "fr")
+    database.subscribe(8, "call-a", "", "en")
+    assert [s.call_id for s in database.subscriptions(7)] == ["call-a", "call-b"]
+    first = database.subscriptions(7)[0]
+    assert first.description == "projet plus précis"
+    database.mark_reminded(first.id, {30})
+    database.mark_reminded(first.id, {7, 30})
+    assert database.subscriptions(7)[0].sent() == {7, 30}
+    assert not database.unsubscribe(first.id, chat_id=8)  # not theirs
+    assert database.unsubscribe(first.id, chat_id=7)
+    assert database.unsubscribe_chat(7) == 1 and database.subscriptions(7) == []
+
+
+def test_daily_counters(database):
+    database.count("questions")
+    database.count("questions")
+    database.count("abstentions", dt.date(2027, 1, 1))
+    assert database.counters() == {"questions": 2, "abstentions": 1}
+
+
+def test_one_confirmation_makes_one_dossier_and_one_message(handoffs, database):
+    handoffs.join(-100, "PDL")
+    first, created = handoffs.create("key-1", _request())
+    again, created_again = handoffs.create("key-1", _request())
+    assert created and not created_again and again.id == first.id
+    [pending] = handoffs.pending()
+    assert pending.chat_id == -100 and "Marie Curie" in pending.html
+    assert pending.buttons == [
+        [["✋ Je prends", f"ho:take:{first.id}"], ["✅ Clore", f"ho:close:{first.id}"]]
+    ]
+
+
+def test_delivery_then_take_then_close_notify_the_user(handoffs, database):
+    handoffs.join(-100, "PDL")
+    handoff, _ = handoffs.create("k", _request())
+    [dossier] = handoffs.pending()
+    handoffs.sent(dossier.id, message_id=555)
+    [delivered] = handoffs.pending()
+    assert delivered.chat_id == 11 and "remise" in delivered.html
+    handoffs.sent(delivered.id, 1)
+    assert handoffs.act(-100, handoff.id, "take") == (True, "taken")
+    assert handoffs.act(-100, handoff.id, "take") == (False, "taken")
+    assert handoffs.relay(-100, 555, "Bonjour <Marie>")
+    notices = [p.html for p in handoffs.pending()]
+    assert any("s'occupe" in n for n in notices)
+    assert any("Bonjour &lt;Marie&gt;" in n for n in notices)
+    assert handoffs.act(-100, handoff.id, "close") == (True, "closed")
+    assert handoffs.open_dossiers(-100) == []
+
+
+def test_other_networks_are_refused_and_audited(handoffs, database):
+    handoffs.join(-100, "PDL")
+    handoffs.join(-200, "HDF")
+    handoff, _ = handoffs.create("k", _request())
+    [dossier] = handoffs.pending()
+    handoffs.sent(dossier.id, message_id=555)
+    assert handoffs.act(-200, handoff.id, "take") == (False, "denied")
+    assert handoffs.act(-999, handoff.id, "close") == (False, "denied")  # not a referent at all
+    assert not handoffs.relay(-200, 555, "hello")
+    assert handoffs.open_dossiers(-999) is None
+    assert [h.id for h in handoffs.open_dossiers(-100)] == [handoff.id]
+    assert handoffs.open_dossiers(-200) == []
+    with database.session() as session:
+        actions = [a.action for a in session.scalars(select(Audit).order_by(Audit.id))]
+    assert actions == ["join", "join", "denied:take", "denied:close", "list", "list"]
+    assert handoffs.join(-300, "WRONG") is None
+
+
+def test_failed_sends_back_off_then_give_up(handoffs, database, clock):
+    handoffs.join(-100, "PDL")
+    handoffs.create("k", _request())
+    [dossier] = handoffs.pending()
+    handoffs.failed(dossier.id)
+    assert handoffs.pending() == []  # not before the backoff
+    clock.now += dt.timedelta(seconds=11)
+    assert [p.id for p in handoffs.pending()] == [dossier.id]
+    for _ in range(MAX_ATTEMPTS):
+        clock.now += dt.timedelta(hours=2)
+        handoffs.failed(dossier.id)
+    clock.now += dt.timedelta(days=1)
+    assert handoffs.pending() == []
+    with database.session() as session:
+        assert session.get(Outbox, dossier.id).failed
+
+
+def test_no_referent_chat_keeps_the_dossier_waiting(handoffs):
+    handoff, _ = handoffs.create("k", _request())
+    assert handoffs.pending() == [] and handoff.state == "new"
+    assert handoffs.stats() == {"pdlci": {"new": 1}}
+
+
+def test_forget_and_purge(handoffs, database, clock):
+    handoffs.join(-100, "PDL")
+    mine, _ = handoffs.create("a", _request())
+    other, _ = handoffs.create("b", _request(user_chat_id=12, name="Jean"))
+    assert handoffs.forget(11) == 1
+    with database.session() as session:
+        from bot.db import Handoff
+
+        erased = session.get(Handoff, mine.id)
+        kept = session.get(Handoff, other.id)
+        assert (erased.name, erased.email, erased.question, erased.user_chat_id) == (
+            ERASED,
+            "",
+            ERASED,
+            0,
+        )
+        assert json.loads(erased.context) == []
+        assert kept.name == "Jean"
+    assert all(p.chat_id != 11 for p in handoffs.pending())
+    clock.now = dt.datetime.now(dt.UTC) + dt.timedelta(days=366)
+    assert handoffs.purge() == 1  # Jean's, past the retention period
+    assert handoffs.purge() == 0
