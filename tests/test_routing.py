@@ -156,3 +156,35 @@ def test_cli_referent_json(capsys, monkeypatch):
     assert data["region"] == "FR-ARA" and data["network"] is None
     assert main(["referent", "Lyon"]) == 0
     assert "rrma.fr" in capsys.readouterr().out
+
+
+def test_a_bad_referents_file_names_the_field(tmp_path):
+    from bot.errors import KnowledgeError
+
+    text = (REPO / "knowledge" / "referents.yaml").read_text(encoding="utf-8")
+    bad = tmp_path / "referents.yaml"
+    bad.write_text(text.replace("region: FR-PDL", "region: Pays de la Loire"), encoding="utf-8")
+    with pytest.raises(KnowledgeError, match=r"field 'networks\.1\.region'"):
+        load_directory(bad)
+    bad.write_text(text.replace('"44", "49"', '"44", "99"'), encoding="utf-8")
+    with pytest.raises(KnowledgeError, match="unknown département code"):
+        load_directory(bad)
+
+
+@pytest.mark.parametrize(
+    ("message", "asks_for_a_person"),
+    [
+        ("Je voudrais parler à un conseiller", True),
+        ("Puis-je parler à quelqu'un ?", True),
+        ("Comment contacter mon référent ?", True),
+        ("I want to talk to a human", True),
+        ("Хочу зв'язатися з людиною", True),
+        ("Quel est le rôle du référent RRMA ?", False),
+        ("Qui faut-il contacter pour intégrer le programme ?", False),
+        ("Who is the referent?", False),
+    ],
+)
+def test_plain_requests_for_a_person(message, asks_for_a_person):
+    from bot.telegram.handoff import HUMAN
+
+    assert bool(HUMAN.search(message)) is asks_for_a_person

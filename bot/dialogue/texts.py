@@ -43,7 +43,8 @@ TEXTS: dict[str, dict[str, str]] = {
             "• Si vous bloquez le bot, nous notons seulement une empreinte chiffrée de la "
             "conversation pour ne plus vous écrire ; elle disparaît dès que vous nous écrivez "
             "à nouveau.\n"
-            "• Pour toute question sur vos données, écrivez au référent de votre réseau régional."
+            "• /forget efface à tout moment ce qui vous concerne. Pour toute question sur vos "
+            "données, écrivez au référent de votre réseau régional."
         ),
         "about": (
             "<b>Le programme INSPIRE</b> (Intensify Networking to Strengthen Peacebuilding "
@@ -201,7 +202,8 @@ TEXTS: dict[str, dict[str, str]] = {
             "description until you remove the alert (/alertes) or block the bot.\n"
             "• If you block the bot, we only keep a hashed fingerprint of the chat so that we "
             "stop writing to you; it is removed as soon as you write to us again.\n"
-            "• For any question about your data, write to the referent of your regional network."
+            "• /forget erases what concerns you at any time. For any question about your data, "
+            "write to the referent of your regional network."
         ),
         "about": (
             "<b>The INSPIRE programme</b> (Intensify Networking to Strengthen Peacebuilding "
@@ -352,7 +354,8 @@ TEXTS: dict[str, dict[str, str]] = {
             "доки ви не видалите нагадування (/alertes) або не заблокуєте бота.\n"
             "• Якщо ви заблокуєте бота, ми збережемо лише зашифрований відбиток чату, щоб "
             "більше вам не писати; він зникне, щойно ви напишете нам знову.\n"
-            "• З будь-якими запитами щодо даних звертайтеся до вашої регіональної мережі."
+            "• /forget будь-коли стирає ваші дані. З іншими запитами щодо даних звертайтеся до "
+            "вашої регіональної мережі."
         ),
         "about": (
             "<b>Програма INSPIRE</b> (Intensify Networking to Strengthen Peacebuilding "

@@ -21,10 +21,11 @@ from . import jobs
 from .handlers import language_of, reply, services_of
 
 WHERE, CONSENT, NAME, ROLE, AUTHORITY, CONTACT, QUESTION, CONFIRM = range(8)
-HUMAN = re.compile(
-    r"(parler|échanger|discuter) (à|a|avec) (un|une|quelqu'un|le|la|mon|ma)\b|\b(humain|conseill|"
-    r"référent|referent)|talk to (a|someone|the)|speak (to|with)|human|real person|"
-    r"з людиною|з референтом|z człowiekiem|z osobą",
+HUMAN = re.compile(  # a plain request for a person, not a question that mentions one
+    r"\b(parler|échanger|discuter|contacter|joindre|appeler|mis en relation)\b.{0,30}"
+    r"\b(humain|personne|conseill\w*|référent|referent|quelqu'un|agent)"
+    r"|\b(talk|speak|chat)\b.{0,20}\b(human|person|someone|referent|advis[eo]r)"
+    r"|зв'язатися з (людиною|референтом)|porozmawiać z (człowiekiem|osobą)",
     re.IGNORECASE,
 )
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]{2,}$")
