@@ -6,6 +6,7 @@ import datetime as dt
 import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -20,6 +21,7 @@ from .retrieval import MODES, Mode
 from .text import fold
 
 RANK_DEPTH = 10
+Item = TypeVar("Item", bound=BaseModel)
 
 
 class GoldQuestion(BaseModel):
@@ -55,12 +57,16 @@ class Scores:
     abstain_recall: float
 
 
-def load_gold(path: Path) -> list[GoldQuestion]:
+def _load_list(path: Path, model: type[Item]) -> list[Item]:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-        return [GoldQuestion.model_validate(item) for item in raw]
+        return [model.model_validate(item) for item in raw]
     except (OSError, yaml.YAMLError, ValidationError, TypeError) as exc:
         raise InspireError(f"cannot read the gold set {path}: {exc}") from exc
+
+
+def load_gold(path: Path) -> list[GoldQuestion]:
+    return _load_list(path, GoldQuestion)
 
 
 def evaluate(assistant: Assistant, gold: list[GoldQuestion], mode: Mode) -> Scores:
@@ -188,8 +194,4 @@ def run_evaluation(settings: Settings, gold_path: Path, as_json: bool = False) -
 
 
 def _load_projects(path: Path) -> list[GoldProject]:
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-        return [GoldProject.model_validate(item) for item in raw]
-    except (OSError, yaml.YAMLError, ValidationError, TypeError) as exc:
-        raise InspireError(f"cannot read the gold set {path}: {exc}") from exc
+    return _load_list(path, GoldProject)

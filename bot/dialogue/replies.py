@@ -47,38 +47,31 @@ def split_message(markup: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
     Cuts fall between paragraphs, else between lines, else between words; tags never span a
     line in our replies, so no cut lands inside one.
     """
-    parts: list[str] = []
-    current = ""
-    for paragraph in markup.split("\n\n"):
-        for piece in _fit(paragraph, limit):
-            candidate = f"{current}\n\n{piece}" if current else piece
-            if len(candidate) <= limit:
-                current = candidate
-            else:
-                parts.append(current)
-                current = piece
-    if current or not parts:
-        parts.append(current)
-    return parts
+    pieces = [p for paragraph in markup.split("\n\n") for p in _fit(paragraph, limit)]
+    return _pack(pieces, "\n\n", limit) or [""]
 
 
 def _fit(paragraph: str, limit: int) -> list[str]:
     """A paragraph as pieces no longer than ``limit``: whole lines, else words, else slices."""
     if len(paragraph) <= limit:
         return [paragraph]
-    pieces: list[str] = []
-    current = ""
-    for line in paragraph.split("\n"):
-        for chunk in _cut_line(line, limit):
-            candidate = f"{current}\n{chunk}" if current else chunk
-            if len(candidate) <= limit:
-                current = candidate
-            else:
-                pieces.append(current)
-                current = chunk
-    if current:
-        pieces.append(current)
-    return pieces
+    return _pack([c for line in paragraph.split("\n") for c in _cut_line(line, limit)], "\n", limit)
+
+
+def _pack(pieces: list[str], separator: str, limit: int) -> list[str]:
+    """Join consecutive pieces (each within ``limit``) as long as the result fits."""
+    packed: list[str] = []
+    current: str | None = None
+    for piece in pieces:
+        candidate = piece if current is None else f"{current}{separator}{piece}"
+        if len(candidate) <= limit:
+            current = candidate
+        else:
+            packed.append(current or "")
+            current = piece
+    if current is not None:
+        packed.append(current)
+    return packed
 
 
 def _cut_line(line: str, limit: int) -> list[str]:
