@@ -102,7 +102,7 @@ class Services:
         cutoff = utcnow() - dt.timedelta(days=self.settings.feedback_retention_days)
         return self.database.purge_feedback(cutoff) + self.handoffs.purge()
 
-    def note(self, chat_id: int, exchange: str, limit: int = 400) -> None:
+    def note(self, chat_id: int, exchange: str, limit: int = 600) -> None:
         """Remember an exchange of this chat, in memory only (a dossier may carry it)."""
         self.recent[chat_id].append(
             exchange if len(exchange) <= limit else exchange[: limit - 1] + "…"

@@ -17,7 +17,7 @@ from ..db import Database
 from ..language import detect_language
 from ..matching import Matcher, Profile, Suggestion
 from ..referents import Directory
-from .replies import Button, Reply, escape, link
+from .replies import Button, Reply, escape, link, to_plain
 from .texts import LANGUAGE_NAMES, UI_LANGUAGES, text
 
 RECENT_ANSWERS = 5000
@@ -123,6 +123,20 @@ class Dialogue:
             [Button(text(lang, "button_referent"), "menu:referent")],
         ]
         return Reply(body, buttons)
+
+    def exchange(self, question: str, reply: Reply) -> str:
+        """One line for a hand-off dossier: the question, the answer and its sources."""
+        key = next(
+            (b.data[4:] for row in reply.buttons for b in row if b.data.startswith("src:")), ""
+        )
+        answer = self._answers.get(key)
+        if answer is None:
+            return f"Q : {question} → R : {to_plain(reply.html)}"
+        cited = "; ".join(
+            f"[{s.n}] {s.title}" + (f" p. {s.page}" if s.page else "") for s in answer.sources
+        )
+        summary = answer.answer.replace("\n", " ")
+        return f"Q : {answer.question} → R : {summary}" + (f" (sources : {cited})" if cited else "")
 
     def sources(self, key: str, lang: str) -> Reply:
         """The numbered sources of a recent answer, with page and link."""

@@ -14,7 +14,6 @@ from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from ..dialogue import Reply
-from ..dialogue.replies import to_plain
 from ..dialogue.texts import text, ui_language
 from ..services import Services
 from .sending import send_reply
@@ -109,7 +108,7 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     await typing(context, chat.id)
     answer = await asyncio.to_thread(services.dialogue.ask, question, lang)
-    services.note(chat.id, f"Q : {question} → R : {to_plain(answer.html)}")
+    services.note(chat.id, services.dialogue.exchange(question, answer))
     await send_reply(context.bot, chat.id, answer, services, reply_to=_thread_anchor(message, chat))
 
 

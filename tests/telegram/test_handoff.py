@@ -287,3 +287,19 @@ async def test_stats_are_for_admins_only(bot, bot_api: FakeBotApi):
     bot_api.push(bot_api.command(USER, "/stats"))
     page = (await bot_api.wait_for_messages(USER))[-1]
     assert page.text == "Commande réservée aux administrateurs."
+
+
+async def test_the_dossier_carries_answers_with_their_sources(bot, bot_api: FakeBotApi, services):
+    await _join(bot_api, REF, "CODE-PDL")
+    bot_api.push(bot_api.message(USER, "Comment adhérer au réseau Horizon ?"))
+    await bot_api.wait_for_messages(USER)
+    bot_api.push(bot_api.command(USER, "/referent"))
+    await bot_api.wait_for_messages(USER, 2)
+    bot_api.push(bot_api.message(USER, "Nantes"))
+    await bot_api.wait_for_messages(USER, 3)
+    bot_api.push(bot_api.button(USER, "consent:yes"))
+    await bot_api.wait_for_messages(USER, 4)
+    await _fill_and_send(bot_api)
+    dossier = (await bot_api.wait_for_messages(REF, 2))[-1]
+    assert "Comment adhérer au réseau Horizon ?" in dossier.text
+    assert "15 mars 2027" in dossier.text and "[1] Guide Horizon p. 1" in dossier.text
