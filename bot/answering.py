@@ -193,10 +193,12 @@ class Answerer:
         answer.latency_ms = round((time.perf_counter() - started) * 1000, 1)
         return answer
 
-    def evidence(self, text: str, *, kind: str | None = None, mode: Mode = "hybrid") -> Evidence:
-        """Retrieve for ``text`` and measure how much the knowledge is about it."""
+    def evidence(
+        self, text: str, *, kind: str | None = None, mode: Mode = "hybrid", k: int | None = None
+    ) -> Evidence:
+        """Retrieve (``k`` chunks) for ``text`` and measure how much the knowledge is about it."""
         vector = self.retriever.embeddings.embed_query(text)
-        hits = self.retriever.search(text, kind=kind, mode=mode, vector=vector)
+        hits = self.retriever.search(text, k=k, kind=kind, mode=mode, vector=vector)
         query = np.asarray(vector, dtype=np.float32)
         relevance = self._chunk_similarities(query, hits)
         best = max(relevance.values(), default=0.0)

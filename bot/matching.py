@@ -99,12 +99,12 @@ class Matcher:
         now = self.clock()
         query = " ".join([profile.description, *profile.themes])
         settings = self.assistant.settings
-        evidence = self.assistant.answerer.evidence(query, kind="call", mode=mode)
+        evidence = self.assistant.answerer.evidence(query, kind="call", mode=mode, k=POOL)
         if evidence.weak(settings.match_margin, settings.abstain_floor):
             return []
         candidates = self.eligible(profile, now)
         ranked: dict[str, float] = {}
-        for hit in self.assistant.search(query, kind="call", k=POOL, mode=mode):
+        for hit in evidence.hits:  # one embedding and one search for both decisions
             call_id = hit.chunk.id.split(":")[1]
             if call_id in candidates and call_id not in ranked:
                 ranked[call_id] = hit.score
