@@ -138,12 +138,18 @@ class Router:
         places, matched = self._places(text)
         if not places:
             return None
-        regions = {p.region for p in places}
-        if len(regions) > 1:
+        if len({p.region for p in places}) > 1:
             return Route(None, None, matched, places)
-        region = places[0].region
-        network = self.directory.by_region(region) if region else None
-        return Route(region, network, matched, places)
+        return Route(places[0].region, self._network(places[0]), matched, places)
+
+    def _network(self, place: Place) -> Network | None:
+        """The network whose list of départements (referents.yaml) covers the place; a town,
+        known only by its region, goes to the network of that region."""
+        if place.departement:
+            return next(
+                (n for n in self.directory.networks if place.departement in n.departements), None
+            )
+        return self.directory.by_region(place.region) if place.region else None
 
     def _places(self, text: str) -> tuple[list[Place], str]:
         postal = _POSTAL.search(text)
