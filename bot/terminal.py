@@ -9,11 +9,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from .calls import AUTHORITY_TYPES
 from .dialogue import FUNDING, Button, Reply
 from .dialogue.replies import to_plain
 from .dialogue.texts import text
-from .matching import Profile
 from .services import Services
 
 _LINK = re.compile(r'<a href="([^"]+)">([^<]*)</a>')
@@ -74,12 +72,8 @@ def chat(
             draft["authority"] = pressed.partition(":")[2]
             replies = [dialogue.partner_question(lang)]
         elif draft is not None and pressed.startswith("partner:"):
-            partner = pressed.partition(":")[2]
-            authority = draft.get("authority")
-            profile = Profile(
-                description=draft["description"],
-                authority=authority if authority in AUTHORITY_TYPES else None,
-                partner_country=None if partner in ("-", "EU") else partner,
+            profile = dialogue.profile(
+                draft["description"], draft.get("authority"), pressed.partition(":")[2]
             )
             draft, replies = None, dialogue.suggestions(profile, lang)
         elif pressed.startswith("rm:"):

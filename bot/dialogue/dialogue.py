@@ -111,7 +111,7 @@ class Dialogue:
         key = self._remember(answer)
         body = escape(answer.answer)
         if answer.abstained and answer.error is None:
-            return Reply(body, [[Button(text(lang, "button_referent"), "menu:referent")]])
+            return Reply(body, [[_referent_button(lang)]])
         if answer.abstained:
             return Reply(body)
         buttons = [
@@ -120,7 +120,7 @@ class Dialogue:
                 Button("👍", f"fb:{key}:up"),
                 Button("👎", f"fb:{key}:down"),
             ],
-            [Button(text(lang, "button_referent"), "menu:referent")],
+            [_referent_button(lang)],
         ]
         return Reply(body, buttons)
 
@@ -182,16 +182,21 @@ class Dialogue:
             text(lang, "partner_question"), [*rows, [Button(text(lang, "skip"), "partner:-")]]
         )
 
+    @staticmethod
+    def profile(description: str, authority: str | None, partner: str | None) -> Profile:
+        """The project from the conversation's answers: the ``auth:`` and ``partner:`` choices,
+        where "-" skips and "EU" (any member state) filters nothing."""
+        return Profile(
+            description=description or "?",
+            authority=authority if authority in AUTHORITY_TYPES else None,
+            partner_country=None if partner in (None, "-", "EU") else partner,
+        )
+
     def suggestions(self, profile: Profile, lang: str) -> list[Reply]:
         """The top calls for a project, one card each (with remind-me and referent buttons)."""
         found = self.matcher.suggest(profile, lang=lang)
         if not found:
-            return [
-                Reply(
-                    text(lang, "cards_none"),
-                    [[Button(text(lang, "button_referent"), "menu:referent")]],
-                )
-            ]
+            return [Reply(text(lang, "cards_none"), [[_referent_button(lang)]])]
         return [Reply(text(lang, "cards_intro")), *(self.card(s, lang) for s in found)]
 
     def card(self, suggestion: Suggestion, lang: str) -> Reply:
@@ -202,9 +207,7 @@ class Dialogue:
             escape(s.programme),
         ]
         if s.deadline is not None and s.days_left is not None:
-            days = (
-                text(lang, "today") if s.days_left == 0 else text(lang, "days_left", n=s.days_left)
-            )
+            days = _in_days(s.days_left, lang)
             lines.append(text(lang, "deadline_line", date=s.deadline.isoformat(), days=days))
         elif s.expected:
             lines.append(text(lang, "expected", text=escape(s.expected)))
@@ -218,7 +221,7 @@ class Dialogue:
         buttons = [
             [
                 Button(text(lang, "button_remind"), f"rm:{call_token(s.id)}"),
-                Button(text(lang, "button_referent"), "menu:referent"),
+                _referent_button(lang),
             ]
         ]
         return Reply("\n".join(lines), buttons)
@@ -254,12 +257,10 @@ class Dialogue:
 
     def reminder(self, due: Due, lang: str) -> Reply:
         """The reminder for a followed call, with its card."""
-        days = due.days_left
-        when = text(lang, "today") if days == 0 else text(lang, "days_left", n=days)
+        when = _in_days(due.days_left, lang)
         header = text(lang, "reminder", title=escape(due.call.title), when=when)
         card = self.card(self.matcher.describe(due.call, due.subscription.description, lang), lang)
-        referent = [[Button(text(lang, "button_referent"), "menu:referent")]]
-        return Reply(f"{header}\n\n{card.html}", referent)
+        return Reply(f"{header}\n\n{card.html}", [[_referent_button(lang)]])
 
     def new_calls(self, found: list[Suggestion], lang: str) -> list[Reply]:
         return [Reply(text(lang, "new_calls")), *(self.card(s, lang) for s in found)]
@@ -302,6 +303,14 @@ class Dialogue:
 def call_token(call_id: str) -> str:
     """A short, stable token for a call id (Telegram callback data is limited to 64 bytes)."""
     return hashlib.sha1(call_id.encode()).hexdigest()[:12]
+
+
+def _referent_button(lang: str) -> Button:
+    return Button(text(lang, "button_referent"), "menu:referent")
+
+
+def _in_days(days: int, lang: str) -> str:
+    return text(lang, "today") if days == 0 else text(lang, "days_left", n=days)
 
 
 def _short(value: str, limit: int = 160) -> str:

@@ -9,11 +9,9 @@ from typing import Any
 from telegram import Update
 from telegram.ext import ContextTypes, ConversationHandler
 
-from ..calls import AUTHORITY_TYPES
 from ..dialogue import Reply
 from ..dialogue.replies import to_plain
 from ..dialogue.texts import text
-from ..matching import Profile
 from ..text import sanitize_question
 from .handlers import language_of, reply, services_of, typing
 
@@ -57,8 +55,7 @@ async def authority(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     query = update.callback_query
     assert query is not None and query.data is not None
     await query.answer()
-    choice = query.data.partition(":")[2]
-    _draft(context)["authority"] = choice if choice in AUTHORITY_TYPES else None
+    _draft(context)["authority"] = query.data.partition(":")[2]
     lang = language_of(update, context)
     await reply(update, context, services_of(context).dialogue.partner_question(lang))
     return PARTNER
@@ -69,12 +66,10 @@ async def partner(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     query = update.callback_query
     assert query is not None and query.data is not None
     await query.answer()
-    choice = query.data.partition(":")[2]
     draft = _draft(context)
-    profile = Profile(
-        description=draft.get("description") or "?",
-        authority=draft.get("authority"),
-        partner_country=None if choice in ("-", "EU") else choice,
+    services = services_of(context)
+    profile = services.dialogue.profile(
+        draft.get("description", ""), draft.get("authority"), query.data.partition(":")[2]
     )
     if context.user_data is not None:
         context.user_data["last_description"] = profile.description
@@ -82,7 +77,6 @@ async def partner(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     if chat is not None:
         await typing(context, chat.id)
     lang = language_of(update, context)
-    services = services_of(context)
     cards = await asyncio.to_thread(services.dialogue.suggestions, profile, lang)
     for card in cards:
         await reply(update, context, card)

@@ -104,3 +104,23 @@ def test_terminal_chat_runs_the_same_conversation(services, e5):
     assert "Comment m'utiliser" in transcript
     assert "15 mars 2027. [1]" in transcript
     assert "[1] Guide Horizon — programme/guide.pdf, p. 1" in transcript
+
+
+def test_terminal_chat_runs_the_funding_conversation(services, e5):
+    from bot.terminal import chat
+
+    inputs = iter(
+        [
+            "/financements",
+            "Organiser un jumelage de villes avec une commune partenaire",
+            "1",
+            "6",
+            "/quit",
+        ]
+    )
+    out: list[str] = []
+    chat(Services(services.settings, e5), read=lambda prompt: next(inputs), write=out.append)
+    transcript = "\n".join(out)
+    assert "Quel type de structure porte le projet ?" in transcript
+    assert "Dans quel pays est votre partenaire ?" in transcript
+    assert "Jumelage de villes test 2027" in transcript
