@@ -44,38 +44,34 @@ async def send_reply(
 async def _send_part(
     bot: Bot, chat_id: int, html: str, markup: object, services: Services, reply_to: int | None
 ) -> Message | None:
-    delay = BACKOFF
-    for attempt in range(1, RETRIES + 1):
+    """HTML first; plain text if Telegram cannot parse it; network errors retried."""
+    body = html
+    mode: ParseMode | None = ParseMode.HTML
+    delay, failures = BACKOFF, 0
+    while True:
         try:
-            try:
-                return await bot.send_message(
-                    chat_id,
-                    html,
-                    parse_mode=ParseMode.HTML,
-                    reply_markup=markup,  # type: ignore[arg-type]
-                    reply_parameters=_anchor(reply_to),
-                )
-            except BadRequest as exc:
-                if "can't parse entities" not in str(exc).lower():
-                    raise
-                log.warning("Telegram refused the HTML of a message; sending it as plain text")
-                return await bot.send_message(
-                    chat_id,
-                    to_plain(html),
-                    parse_mode=None,
-                    reply_markup=markup,  # type: ignore[arg-type]
-                    reply_parameters=_anchor(reply_to),
-                )
+            return await bot.send_message(
+                chat_id,
+                body,
+                parse_mode=mode,
+                reply_markup=markup,  # type: ignore[arg-type]
+                reply_parameters=_anchor(reply_to),
+            )
         except Forbidden:
             await mark_inactive(chat_id, services)
             return None
-        except NetworkError as exc:  # includes time-outs; not BadRequest (caught above)
-            if isinstance(exc, BadRequest) or attempt == RETRIES:
+        except BadRequest as exc:
+            if mode is None or "can't parse entities" not in str(exc).lower():
                 raise
-            log.warning("Network error sending a message (attempt %d): %s", attempt, exc)
+            log.warning("Telegram refused the HTML of a message; sending it as plain text")
+            body, mode = to_plain(html), None
+        except NetworkError as exc:  # time-outs included (BadRequest is caught above)
+            failures += 1
+            if failures == RETRIES:
+                raise
+            log.warning("Network error sending a message (attempt %d): %s", failures, exc)
             await asyncio.sleep(delay)
             delay *= 2
-    return None
 
 
 def _anchor(message_id: int | None) -> ReplyParameters | None:
