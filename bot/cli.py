@@ -100,15 +100,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _calls(settings: Settings, args: argparse.Namespace) -> int:
     from .matching import Matcher, Profile, load_call_folder
-    from .portal import refresh_snapshot
+    from .portal import refresh_calls
 
     assistant = Assistant(settings)
     if args.calls_command == "refresh":
-        calls, problems = refresh_snapshot(settings)
-        for problem in problems:
+        refresh = refresh_calls(settings, assistant, progress=sys.stderr.isatty())
+        for problem in refresh.problems:
             print(f"warning: {problem}", file=sys.stderr)
-        report = assistant.ingest(progress=sys.stderr.isatty())
-        print(f"{len(calls)} calls from the EU portal. {report.summary()}")
+        print(f"{len(refresh.calls)} calls from the EU portal. {refresh.report.summary()}")
         assistant.shutdown()
         return 0
     assistant.initialize(progress=sys.stderr.isatty())

@@ -37,6 +37,11 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
+def naive_utc(moment: dt.datetime) -> dt.datetime:
+    """A moment as stored: naive UTC (an aware moment is converted first)."""
+    return moment.astimezone(dt.UTC).replace(tzinfo=None) if moment.tzinfo else moment
+
+
 class Feedback(Base):
     """A 👍/👎 on an answer: the question, the answer and its sources; no user identifier."""
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from .db import Audit, Database, Handoff, Outbox, ReferentChat, utcnow
+from .db import Audit, Database, Handoff, Outbox, ReferentChat, naive_utc, utcnow
 from .dialogue.replies import escape
 from .dialogue.texts import text
 from .referents import Directory, Network
@@ -165,7 +165,7 @@ class Handoffs:
 
     def pending(self, limit: int = 50) -> list[Pending]:
         """Outbox messages due now, oldest first."""
-        now = _naive(self.clock())
+        now = naive_utc(self.clock())
         with self.database.session() as session:
             rows = session.scalars(
                 select(Outbox)
@@ -202,7 +202,7 @@ class Handoffs:
                 return
             row.attempts += 1
             delay = dt.timedelta(seconds=min(3600, 5 * 2**row.attempts))
-            row.next_attempt_at = _naive(self.clock()) + delay
+            row.next_attempt_at = naive_utc(self.clock()) + delay
             row.failed = permanent or row.attempts >= MAX_ATTEMPTS
 
     def act(self, chat_id: int, handoff_id: int, action: str) -> tuple[bool, str]:
@@ -302,7 +302,7 @@ class Handoffs:
 
     def purge(self) -> int:
         """Anonymise the dossiers older than the retention period."""
-        cutoff = _naive(self.clock()) - self.retention
+        cutoff = naive_utc(self.clock()) - self.retention
         with self.database.session() as session, session.begin():
             rows = session.scalars(
                 select(Handoff).where(Handoff.created_at < cutoff, Handoff.name != ERASED)
@@ -319,11 +319,6 @@ class Handoffs:
                 out.setdefault(row.network_id, {}).setdefault(row.state, 0)
                 out[row.network_id][row.state] += 1
         return out
-
-
-def _naive(moment: dt.datetime) -> dt.datetime:
-    """Naive UTC, as stored."""
-    return moment.astimezone(dt.UTC).replace(tzinfo=None) if moment.tzinfo else moment
 
 
 def _anonymise(row: Handoff) -> None:

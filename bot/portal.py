@@ -18,6 +18,7 @@ import os
 import re
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -26,9 +27,11 @@ import httpx
 import yaml
 from pydantic import ValidationError
 
+from .assistant import Assistant
 from .calls import Call
 from .config import Settings
 from .errors import InspireError
+from .index.builder import IngestReport
 
 log = logging.getLogger(__name__)
 
@@ -365,3 +368,19 @@ def refresh_snapshot(
     calls, problems = to_calls(rows, fetched)
     write_snapshot(calls, settings.knowledge_dir / "calls", fetched)
     return calls, problems
+
+
+@dataclass
+class Refresh:
+    """What a refresh did: the portal's calls, the rows that could not be used, the ingest."""
+
+    calls: list[Call]
+    problems: list[str]
+    report: IngestReport
+
+
+def refresh_calls(settings: Settings, assistant: Assistant, progress: bool = False) -> Refresh:
+    """Portal → snapshot → index: what ``inspire-bot calls refresh`` and the bot's job run."""
+    calls, problems = refresh_snapshot(settings)
+    report = assistant.ingest(progress=progress)
+    return Refresh(calls, problems, report)

@@ -4,6 +4,7 @@ model), the database, the referent directory and the dialogue built on them."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections import defaultdict, deque
 from collections.abc import Callable
 
@@ -12,16 +13,17 @@ from langchain_core.embeddings import Embeddings
 from .assistant import Assistant
 from .calls import Call
 from .config import Settings
-from .db import Database, chat_hash, utcnow
+from .db import Database, chat_hash, naive_utc
 from .dialogue import Dialogue
 from .handoffs import Handoffs
 from .matching import Matcher, load_call_folder, utc_now
-from .portal import refresh_snapshot
+from .portal import refresh_calls
 from .ratelimit import RateLimiter
 from .referents import load_directory
 from .routing import Router
 
 RECENT_EXCHANGES = 5
+log = logging.getLogger(__name__)
 
 
 class Services:
@@ -79,8 +81,9 @@ class Services:
 
     def refresh_calls(self) -> None:
         """EU portal → snapshot → index → the matcher's calls (the old ones stay on failure)."""
-        refresh_snapshot(self.settings)
-        self.assistant.ingest()
+        refresh = refresh_calls(self.settings, self.assistant)
+        for problem in refresh.problems:
+            log.warning("Portal refresh: %s", problem)
         self.matcher.calls = self.load_calls()
 
     def chat_blocked(self, chat_id: int) -> None:
@@ -99,7 +102,7 @@ class Services:
 
     def purge_expired(self) -> int:
         """Delete feedback and anonymise dossiers past their retention; returns the count."""
-        cutoff = utcnow() - dt.timedelta(days=self.settings.feedback_retention_days)
+        cutoff = naive_utc(self.clock()) - dt.timedelta(days=self.settings.feedback_retention_days)
         return self.database.purge_feedback(cutoff) + self.handoffs.purge()
 
     def note(self, chat_id: int, exchange: str, limit: int = 600) -> None:
