@@ -127,32 +127,40 @@ async def consent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     return NAME
 
 
+def _typed(update: Update, limit: int) -> str | None:
+    """The message's text, cleaned; ``None`` when it is too short to be an answer."""
+    raw = update.effective_message.text if update.effective_message else ""
+    value, _ = sanitize_question(raw or "", limit)
+    return value if len(value) >= 2 else None
+
+
+Ask = Callable[[Update, ContextTypes.DEFAULT_TYPE, str], Coroutine[Any, Any, None]]
+
+
+def _asker(key: str) -> Ask:
+    async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE, lang: str) -> None:
+        await reply(update, context, Reply(text(lang, key)))
+
+    return ask
+
+
 def _field(
-    step: str, following: str, state: int
+    step: str, ask_next: Ask, current: int, following: int
 ) -> Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, int]]:
-    """A text step: validate 2–200 characters, keep it, ask the next question."""
+    """A text step: keep 2–200 characters as ``step``, then ask the next question."""
 
     async def callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
         lang = language_of(update, context)
-        raw = update.effective_message.text if update.effective_message else ""
-        value, _ = sanitize_question(raw or "", 200)
-        if len(value) < 2:
+        value = _typed(update, 200)
+        if value is None:
             await reply(update, context, Reply(text(lang, "invalid_text")))
-            return state - 1
+            return current
         _draft(context)[step] = value
-        if following == "ask_contact":
-            await _ask_contact(update, context, lang)
-        else:
-            await reply(update, context, Reply(text(lang, following)))
-        return state
+        await ask_next(update, context, lang)
+        return following
 
     callback.__doc__ = f"The {step}, then the next question."
     return callback
-
-
-named = _field("name", "ask_role", ROLE)
-roled = _field("role", "ask_authority", AUTHORITY)
-authority_given = _field("authority", "ask_contact", CONTACT)
 
 
 async def _ask_contact(update: Update, context: ContextTypes.DEFAULT_TYPE, lang: str) -> None:
@@ -164,6 +172,11 @@ async def _ask_contact(update: Update, context: ContextTypes.DEFAULT_TYPE, lang:
         resize_keyboard=True,
     )
     await context.bot.send_message(chat.id, text(lang, "ask_contact"), reply_markup=keyboard)
+
+
+named = _field("name", _asker("ask_role"), NAME, ROLE)
+roled = _field("role", _asker("ask_authority"), ROLE, AUTHORITY)
+authority_given = _field("authority", _ask_contact, AUTHORITY, CONTACT)
 
 
 async def contact_typed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
@@ -193,9 +206,8 @@ async def contact_typed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> i
 async def question_typed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     """The question for the referent: show the summary."""
     lang = language_of(update, context)
-    raw = update.effective_message.text if update.effective_message else ""
-    question, _ = sanitize_question(raw or "", 1500)
-    if len(question) < 2:
+    question = _typed(update, 1500)
+    if question is None:
         await reply(update, context, Reply(text(lang, "invalid_text")))
         return QUESTION
     draft = _draft(context)
