@@ -94,28 +94,23 @@ def test_malformed_rows_give_missing_fields_never_a_crash():
     assert bare.title == "ONLY-ID" and bare.deadlines == []
 
 
-def test_a_server_error_keeps_the_previous_snapshot(tmp_path):
+@pytest.mark.parametrize(
+    ("failures", "message"),
+    [
+        ([(500, 0.0), (503, 0.0)], "previous snapshot is kept"),  # server errors
+        ([(200, 2.0), (200, 2.0)], "could not be read"),  # longer than the client's time-out
+    ],
+)
+def test_a_failed_refresh_keeps_the_previous_snapshot(tmp_path, failures, message):
     folder = tmp_path / "knowledge" / "calls"
     folder.mkdir(parents=True)
     (folder / SNAPSHOT).write_text("# previous\n[]\n", encoding="utf-8")
     with FakePortal() as portal:
-        portal.failures = [(500, 0.0), (503, 0.0)]
+        portal.failures = list(failures)
         settings = _settings(tmp_path, portal.url)
-        with pytest.raises(PortalError, match="previous snapshot is kept"):
+        with pytest.raises(PortalError, match=message):
             refresh_snapshot(settings, _client(settings), now=FETCHED)
     assert len(portal.requests) == 2  # retried once, then gave up
-    assert (folder / SNAPSHOT).read_text(encoding="utf-8") == "# previous\n[]\n"
-
-
-def test_a_timeout_keeps_the_previous_snapshot(tmp_path):
-    folder = tmp_path / "knowledge" / "calls"
-    folder.mkdir(parents=True)
-    (folder / SNAPSHOT).write_text("# previous\n[]\n", encoding="utf-8")
-    with FakePortal() as portal:
-        portal.failures = [(200, 2.0), (200, 2.0)]
-        settings = _settings(tmp_path, portal.url)
-        with pytest.raises(PortalError, match="could not be read"):
-            refresh_snapshot(settings, _client(settings), now=FETCHED)
     assert (folder / SNAPSHOT).read_text(encoding="utf-8") == "# previous\n[]\n"
 
 

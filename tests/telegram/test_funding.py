@@ -128,39 +128,44 @@ async def test_deep_link_and_menu_button_start_the_conversation(bot, bot_api: Fa
 
 
 async def test_a_portal_refresh_tells_followers_about_new_matching_calls(
-    bot, bot_api, services, monkeypatch, clock
+    bot_settings, bot_api, e5, clock, tmp_path
 ):
-    from bot.calls import Call
+    """The real path: the portal (a local server) → snapshot → index → matching → message."""
+    import shutil
 
-    services.database.subscribe(CHAT, "test-twinning-2027", PROJECT, "fr")
-    fresh = Call.model_validate(
-        {
-            "id": "eu-cerv-2028-citizens-town-tt",
-            "programme": "CERV",
-            "title": "Town Twinning 2028",
-            "summary": "Subventions pour des rencontres de jumelage de villes en Europe.",
-            "themes": ["jumelage"],
-            "deadlines": [{"date": "2028-03-01"}],
-            "sources": ["https://example.org/tt2028"],
-            "checked": "2027-08-01",
-            "origin": "portal",
-        }
-    )
-
-    def refresh():
-        services.matcher.calls = {**services.matcher.calls, fresh.id: fresh}
-
-    monkeypatch.setattr(services, "refresh_calls", refresh)
-    monkeypatch.setattr(
-        services.matcher,
-        "suggest",
-        lambda profile, k=5, mode="hybrid", lang="fr": [
-            services.matcher.describe(fresh, profile.description, lang)
-        ],
-    )
+    from bot.services import Services
     from bot.telegram import jobs
+    from tests.fakes.portal import FakePortal
 
-    bot.job_queue.run_once(jobs.refresh_calls, when=0)
-    messages = await bot_api.wait_for_messages(CHAT, 2)
+    shutil.copytree(bot_settings.knowledge_dir, tmp_path / "knowledge")
+    shutil.copytree(bot_settings.data_dir, tmp_path / "var", symlinks=True)
+    row = {
+        "metadata": {
+            "identifier": ["CERV-2028-CITIZENS-TOWN-TT"],
+            "title": ["Town Twinning 2028"],
+            "frameworkProgramme": ["43251589"],
+            "descriptionByte": [
+                "<p>Subventions pour des rencontres de jumelage de villes : les habitants de "
+                "communes jumelées de deux pays se retrouvent autour de l'Europe.</p>"
+            ],
+            "deadlineDate": ["2028-03-01T17:00:00.000+0000"],
+            "status": ["31094502"],
+            "DATASOURCE": ["SEDIA"],
+        }
+    }
+    with FakePortal(results=[row]) as portal:
+        settings = bot_settings.model_copy(
+            update={
+                "knowledge_dir": tmp_path / "knowledge",
+                "data_dir": tmp_path / "var",
+                "portal_url": portal.url,
+            }
+        )
+        services = Services(settings, e5, clock=clock)
+        async with running(build_application(settings, services)) as application:
+            services.database.subscribe(CHAT, "test-twinning-2027", PROJECT, "fr")
+            application.job_queue.run_once(jobs.refresh_calls, when=0)
+            messages = await bot_api.wait_for_messages(CHAT, 2, timeout=60)
     assert messages[0].text.startswith("🆕 De nouveaux appels")
     assert "Town Twinning 2028" in messages[1].text
+    assert "eu-cerv-2028-citizens-town-tt" in services.matcher.calls
