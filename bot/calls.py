@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 from zoneinfo import ZoneInfo
 
 import yaml
@@ -14,7 +14,8 @@ from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError
 
 from .errors import KnowledgeError
 
-AUTHORITY_TYPES = ("commune", "intercommunalite", "departement", "region", "association")
+Authority = Literal["commune", "intercommunalite", "departement", "region", "association"]
+AUTHORITY_TYPES: tuple[str, ...] = get_args(Authority)
 Status = Literal["open", "forthcoming", "closed"]
 BRUSSELS = ZoneInfo("Europe/Brussels")
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})")
@@ -54,7 +55,7 @@ class Call(BaseModel):
     opens: dt.date | None = None
     rolling: bool = False  # open all year, no deadline
     recurrence: str = ""  # the usual rhythm of the next edition (an expectation, not a fact)
-    applicants: list[Literal[AUTHORITY_TYPES]] = Field(default_factory=list)  # type: ignore[valid-type]
+    applicants: list[Authority] = Field(default_factory=list)
     countries: list[str] = Field(default_factory=list)  # ISO codes; "EU" = any member state
     status_note: str = ""
     url: HttpUrl | None = None

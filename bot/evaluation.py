@@ -12,7 +12,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .assistant import Assistant
-from .calls import BRUSSELS
+from .calls import BRUSSELS, Authority
 from .config import Settings
 from .errors import InspireError
 from .index.chunking import Chunk
@@ -122,7 +122,7 @@ class GoldProject(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     description: str
-    authority: str | None = None
+    authority: Authority | None = None
     country: str | None = None
     partner_country: str | None = None
     expected: list[str]

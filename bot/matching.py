@@ -7,12 +7,11 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Literal
 
 from pydantic import BaseModel, Field
 
 from .assistant import Assistant
-from .calls import AUTHORITY_TYPES, Call, Status, load_calls
+from .calls import Authority, Call, Status, load_calls
 from .index.lexical import tokenize
 from .retrieval import Mode
 from .text import split_sentences
@@ -30,7 +29,7 @@ class Profile(BaseModel):
     """What staff say about their project; every structured field is optional."""
 
     description: str = Field(min_length=1)
-    authority: Literal[AUTHORITY_TYPES] | None = None  # type: ignore[valid-type]
+    authority: Authority | None = None
     country: str | None = None  # the applicant's country (ISO code)
     partner_country: str | None = None
     themes: list[str] = Field(default_factory=list)

@@ -317,21 +317,24 @@ def _to_call(identifier: str, row: dict[str, Any], fetched: dt.datetime) -> Call
         url = TOPIC_PAGE.format(identifier=identifier)
     status = STATUS_WORDS.get(_first(metadata, "status"), "unknown")
     title = _first(metadata, "title") or str(row.get("summary") or identifier)
-    return Call(
-        id="eu-" + re.sub(r"[^a-z0-9]+", "-", identifier.lower()).strip("-")[:76],
-        programme=PROGRAMMES.get(_first(metadata, "frameworkProgramme"), "EU programme"),
-        title=title,
-        call_identifier=_first(metadata, "callIdentifier") or identifier,
-        summary=_summary(metadata) or f"{title}: a topic of the EU Funding & Tenders portal.",
-        themes=_themes(metadata, identifier),
-        amounts=_amounts(metadata, identifier),
-        deadlines=[{"date": d} for d in deadlines],  # type: ignore[misc]
-        opens=opening,
-        status_note=f"Portal status when fetched: {status} (the bot re-derives it from the dates).",
-        url=url,  # type: ignore[arg-type]
-        sources=[url],  # type: ignore[list-item]
-        checked=fetched.date(),
-        origin="portal",
+    return Call.model_validate(
+        {
+            "id": "eu-" + re.sub(r"[^a-z0-9]+", "-", identifier.lower()).strip("-")[:76],
+            "programme": PROGRAMMES.get(_first(metadata, "frameworkProgramme"), "EU programme"),
+            "title": title,
+            "call_identifier": _first(metadata, "callIdentifier") or identifier,
+            "summary": _summary(metadata)
+            or f"{title}: a topic of the EU Funding & Tenders portal.",
+            "themes": _themes(metadata, identifier),
+            "amounts": _amounts(metadata, identifier),
+            "deadlines": [{"date": d} for d in deadlines],
+            "opens": opening,
+            "status_note": f"Portal status when fetched: {status} (re-derived from the dates).",
+            "url": url,
+            "sources": [url],
+            "checked": fetched.date(),
+            "origin": "portal",
+        }
     )
 
 

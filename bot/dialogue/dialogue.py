@@ -186,10 +186,12 @@ class Dialogue:
     def profile(description: str, authority: str | None, partner: str | None) -> Profile:
         """The project from the conversation's answers: the ``auth:`` and ``partner:`` choices,
         where "-" skips and "EU" (any member state) filters nothing."""
-        return Profile(
-            description=description or "?",
-            authority=authority if authority in AUTHORITY_TYPES else None,
-            partner_country=None if partner in (None, "-", "EU") else partner,
+        return Profile.model_validate(
+            {
+                "description": description or "?",
+                "authority": authority if authority in AUTHORITY_TYPES else None,
+                "partner_country": None if partner in (None, "-", "EU") else partner,
+            }
         )
 
     def suggestions(self, profile: Profile, lang: str) -> list[Reply]:

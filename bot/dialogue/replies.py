@@ -48,7 +48,7 @@ def split_message(markup: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
     line in our replies, so no cut lands inside one.
     """
     pieces = [p for paragraph in markup.split("\n\n") for p in _fit(paragraph, limit)]
-    return _pack(pieces, "\n\n", limit) or [""]
+    return _pack(pieces, "\n\n", limit)
 
 
 def _fit(paragraph: str, limit: int) -> list[str]:

@@ -93,7 +93,7 @@ async def choose_language(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Free text is a question (or a project description after /financements)."""
+    """Free text is a question (the funding and hand-off conversations take theirs first)."""
     message, chat = update.effective_message, update.effective_chat
     if message is None or chat is None or not message.text:
         return

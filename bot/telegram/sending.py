@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from telegram import Bot, Message, ReplyParameters
+from telegram import Bot, InlineKeyboardMarkup, Message, ReplyParameters
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError
 
@@ -42,7 +42,12 @@ async def send_reply(
 
 
 async def _send_part(
-    bot: Bot, chat_id: int, html: str, markup: object, services: Services, reply_to: int | None
+    bot: Bot,
+    chat_id: int,
+    html: str,
+    markup: InlineKeyboardMarkup | None,
+    services: Services,
+    reply_to: int | None,
 ) -> Message | None:
     """HTML first; plain text if Telegram cannot parse it; network errors retried."""
     body = html
@@ -54,7 +59,7 @@ async def _send_part(
                 chat_id,
                 body,
                 parse_mode=mode,
-                reply_markup=markup,  # type: ignore[arg-type]
+                reply_markup=markup,
                 reply_parameters=_anchor(reply_to),
             )
         except Forbidden:

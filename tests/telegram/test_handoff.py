@@ -153,6 +153,8 @@ async def test_a_referent_of_another_network_can_neither_see_nor_act(bot, bot_ap
     await _request_help(bot_api)
     await _fill_and_send(bot_api)
     await bot_api.wait_for_messages(REF, 2)
+    # the "delivered" notice is queued once the delivery is recorded: wait for it
+    await bot_api.wait_for(lambda: any("remise" in m.text for m in bot_api.sent(chat_id=USER)))
     bot_api.push(bot_api.button(OTHER_REF, "ho:take:1"))
     await bot_api.wait_for(
         lambda: any(c.params.get("show_alert") for c in bot_api.sent("answerCallbackQuery"))
