@@ -52,7 +52,8 @@ async def test_a_blocked_bot_marks_the_chat_inactive_without_retrying(
     await bot_api.wait_for(
         lambda: any(c.failed for c in bot_api.calls if c.method == "sendMessage")
     )
-    await asyncio.sleep(0.5)
+    await bot_api.wait_for(lambda: services.was_blocked(CHAT))  # recorded after the failure
+    await asyncio.sleep(0.5)  # and nothing more is tried
     attempts = [c for c in bot_api.calls if c.method == "sendMessage"]
     assert len(attempts) == 1
     assert not services.database.is_chat_active(CHAT)
