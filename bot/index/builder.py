@@ -16,6 +16,7 @@ from pathlib import Path
 from langchain_core.embeddings import Embeddings
 
 from ..background import background_version
+from ..cards import load_cards
 from ..config import Settings
 from ..embeddings import embedding_id
 from .chunking import Chunk, split_sections
@@ -66,7 +67,8 @@ def ingest(
     with ingest_lock(index_dir):
         live = current_generation(index_dir)
         previous = Manifest.load(live) if live else None
-        states = scan(settings.knowledge_dir, previous)
+        refused: list[str] = []
+        states = scan(settings.knowledge_dir, previous, refused)
         embedding = f"{embedding_id(settings)}|background:{background_version()}"
         full = rebuild or previous is None or not _compatible(previous, settings, embedding)
         old_files = {} if full or previous is None else previous.files
@@ -78,7 +80,7 @@ def ingest(
         report.updated = changed
         report.removed = [rel for rel in old_files if rel not in states]
         report.unchanged = [rel for rel in states if rel in old_files and rel not in changed]
-        report.warnings = _carried_warnings(old_files, report.unchanged)
+        report.warnings = refused + _carried_warnings(old_files, report.unchanged)
 
         if live and previous and not (full or report.added or report.updated or report.removed):
             _refresh_stat(live, previous, states)
@@ -143,6 +145,9 @@ def _build(
             files[rel] = entry
         writer.add(new_chunks, progress=progress)
         writer.finish()
+        cards = load_cards(settings.knowledge_dir)  # checked against every file, each ingest
+        cards.save(staging)
+        report.warnings.extend(cards.problems)
     finally:
         writer.close()
     return files

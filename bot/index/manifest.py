@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 from pathlib import Path
+from stat import S_ISLNK, S_ISREG
 
 from pydantic import BaseModel, Field
 
 from .sources import is_indexable
 
+log = logging.getLogger(__name__)
 MANIFEST = "manifest.json"
 FORMAT = 2  # bump when loading or splitting changes what gets indexed: forces a rebuild
 
@@ -58,18 +61,52 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def list_knowledge(root: Path) -> list[str]:
-    """Relative paths (forward slashes) of the files under ``root`` that are indexed."""
+def list_knowledge(root: Path, refused: list[str] | None = None) -> list[str]:
+    """Relative paths (forward slashes) of the files under ``root`` that are indexed.
+
+    Only regular files whose real path stays inside ``root`` count: a symbolic link (to
+    ``/proc/self/environ``, ``/etc/passwd``…), a device or a pipe is left out with a warning,
+    appended to ``refused`` when given.
+    """
     if not root.is_dir():
         return []
-    found = (p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
-    return sorted(rel for rel in found if is_indexable(rel))
+    found = []
+    for path in root.rglob("*"):
+        rel = path.relative_to(root).as_posix()
+        if (path.is_dir() and not path.is_symlink()) or not is_indexable(rel):
+            continue
+        reason = outside_reason(root, path)
+        if reason:
+            log.warning("Not indexed: %s (%s)", rel, reason)
+            if refused is not None:
+                refused.append(f"skipped {rel}: {reason}")
+            continue
+        found.append(rel)
+    return sorted(found)
 
 
-def scan(root: Path, previous: Manifest | None = None) -> dict[str, FileState]:
+def outside_reason(root: Path, path: Path) -> str:
+    """Why ``path`` may not be read as knowledge, or "" for a regular file inside ``root``."""
+    try:
+        mode = path.lstat().st_mode
+        inside = path.resolve(strict=True).is_relative_to(root.resolve(strict=True))
+    except (OSError, RuntimeError):
+        return "cannot be read"
+    if S_ISLNK(mode):
+        return "a symbolic link; only regular files inside the knowledge folder are indexed"
+    if not S_ISREG(mode):
+        return "not a regular file"
+    if not inside:
+        return "outside the knowledge folder"
+    return ""
+
+
+def scan(
+    root: Path, previous: Manifest | None = None, refused: list[str] | None = None
+) -> dict[str, FileState]:
     """Hash the knowledge files; a file whose size and mtime did not move is not re-read."""
     states = {}
-    for rel in list_knowledge(root):
+    for rel in list_knowledge(root, refused):
         stat = (root / rel).stat()
         known = previous.files.get(rel) if previous else None
         if known and known.size == stat.st_size and known.mtime_ns == stat.st_mtime_ns:
