@@ -124,7 +124,8 @@ def load_calls(path: Path) -> CallsFile:
     """
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, ValueError, TypeError) as exc:
+        # ValueError: YAML reads 2025-13-45 as a date and fails on it, outside its own errors
         raise KnowledgeError(f"{path}: cannot read the calls file ({exc})") from exc
     if raw is None:
         raw = []

@@ -4,6 +4,7 @@ retriever restricted to calls, and say in a line why each call fits."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -12,10 +13,13 @@ from pydantic import BaseModel, Field
 
 from .assistant import Assistant
 from .calls import Authority, Call, Status, load_calls
+from .errors import KnowledgeError
 from .index.lexical import tokenize
+from .index.manifest import outside_reason
 from .retrieval import Mode
 from .text import split_sentences
 
+log = logging.getLogger(__name__)
 CLOSED_PENALTY = 0.85  # a closed call expected again ranks a little below an open one
 POOL = 60
 WHY_LABEL = {
@@ -54,10 +58,25 @@ class Suggestion(BaseModel):
 
 
 def load_call_folder(folder: Path) -> dict[str, Call]:
-    """Every call of every file in ``knowledge/calls/`` (bad records are left out)."""
+    """Every call of every file in ``knowledge/calls/``.
+
+    Bad records, bad files (not a list, an impossible date…) and links are reported and left
+    out: a broken file never stops the bot.
+    """
     calls: dict[str, Call] = {}
     for path in sorted(folder.glob("*.y*ml")):
-        calls.update((c.id, c) for c in load_calls(path).calls)
+        reason = outside_reason(folder, path)
+        if reason:
+            log.warning("Calls file %s skipped: %s", path.name, reason)
+            continue
+        try:
+            loaded = load_calls(path)
+        except KnowledgeError as exc:
+            log.warning("Calls file skipped: %s", exc)
+            continue
+        for problem in loaded.problems:
+            log.warning("Calls file: %s", problem)
+        calls.update((c.id, c) for c in loaded.calls)
     return calls
 
 
