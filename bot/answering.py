@@ -18,7 +18,7 @@ from .config import Settings
 from .index.chunking import Chunk, Sentence
 from .index.lexical import tokenize
 from .language import detect_language, normalize_language
-from .messages import message
+from .messages import message, plural
 from .retrieval import Hit, Mode, Retriever
 from .text import sanitize_question
 
@@ -188,7 +188,7 @@ class Answerer:
         answer.evidence = round(evidence.margin, 4)
         answer.truncated = truncated
         if truncated:
-            note = message(language, "truncated", n=self.settings.question_max_chars)
+            note = plural(language, "truncated", self.settings.question_max_chars)
             answer.answer = f"{answer.answer}\n\n{note}"
         answer.latency_ms = round((time.perf_counter() - started) * 1000, 1)
         return answer

@@ -2,7 +2,7 @@ import re
 
 import pytest
 
-from bot.messages import message
+from bot.messages import message, plural
 
 
 def numbers_in(text: str) -> set[str]:
@@ -95,7 +95,7 @@ def test_long_question_is_truncated_with_a_note(assistant):
     assert answer.truncated
     assert len(answer.question) <= assistant.settings.question_max_chars
     assert answer.answer.endswith(
-        message("fr", "truncated", n=assistant.settings.question_max_chars)
+        plural("fr", "truncated", assistant.settings.question_max_chars)
     )
 
 

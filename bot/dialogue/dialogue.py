@@ -18,7 +18,7 @@ from ..language import detect_language
 from ..matching import Matcher, Profile, Suggestion
 from ..referents import Directory
 from .replies import Button, Reply, escape, link, to_plain
-from .texts import LANGUAGE_NAMES, UI_LANGUAGES, text
+from .texts import LANGUAGE_NAMES, UI_LANGUAGES, plural, text
 
 RECENT_ANSWERS = 5000
 FUNDING = "menu:funding"  # the button that starts the funding conversation
@@ -312,7 +312,7 @@ def _referent_button(lang: str) -> Button:
 
 
 def _in_days(days: int, lang: str) -> str:
-    return text(lang, "today") if days == 0 else text(lang, "days_left", n=days)
+    return text(lang, "today") if days == 0 else plural(lang, "days_left", days)
 
 
 def _short(value: str, limit: int = 160) -> str:

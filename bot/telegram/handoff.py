@@ -14,7 +14,7 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes, ConversationHandl
 
 from ..dialogue import Button, Reply
 from ..dialogue.replies import escape
-from ..dialogue.texts import REFERENT_TEXTS, text
+from ..dialogue.texts import referent_text, text
 from ..handoffs import Request
 from ..text import sanitize_question
 from . import jobs
@@ -39,7 +39,7 @@ def _draft(context: ContextTypes.DEFAULT_TYPE) -> dict[str, Any]:
 
 
 def _referent(key: str, **values: object) -> str:
-    return REFERENT_TEXTS[key].format(**values)
+    return referent_text(key, **values)
 
 
 async def begin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
