@@ -19,6 +19,9 @@ from .config import Settings, load_settings
 from .errors import InspireError
 from .language import SUPPORTED
 from .messages import message
+from .redaction import install_redaction
+
+log = logging.getLogger("inspire-bot")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -72,6 +75,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     try:
         settings = load_settings()
+        install_redaction(settings)
         if args.command == "ingest":
             return _ingest(settings, args.rebuild)
         if args.command == "calls":
@@ -96,6 +100,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except Exception:  # logged through the redaction filter: no secret in the traceback
+        log.critical("inspire-bot stopped on an unexpected error", exc_info=True)
+        return 1
 
 
 def _calls(settings: Settings, args: argparse.Namespace) -> int:

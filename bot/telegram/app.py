@@ -30,6 +30,7 @@ from ..config import Settings
 from ..dialogue import FUNDING
 from ..dialogue.texts import UI_LANGUAGES, text
 from ..errors import ConfigError
+from ..redaction import install_redaction
 from ..services import Services
 from . import funding, handlers, handoff, jobs
 from .processor import ChatOrderedProcessor
@@ -233,14 +234,16 @@ async def _register_commands(application: Application) -> None:
         await application.bot.set_my_commands(commands, language_code=lang)
 
 
-def quiet_http_logs() -> None:
-    """httpx logs every request URL at INFO, and the URL contains the bot token."""
+def quiet_http_logs(settings: Settings) -> None:
+    """httpx logs every request URL at INFO, and the URL contains the bot token; whatever else
+    mentions a secret (PTB's InvalidToken message, a traceback) is masked by the filter."""
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    install_redaction(settings)
 
 
 def run_polling(settings: Settings, services: Services) -> None:
     """Long polling until interrupted (Ctrl-C or SIGTERM)."""
-    quiet_http_logs()
+    quiet_http_logs(settings)
     application = build_application(settings, services)
     application.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
 
@@ -254,7 +257,7 @@ def run_webhook(settings: Settings, services: Services) -> None:
         raise ConfigError(
             "INSPIRE_WEBHOOK_SECRET must be set for --webhook (1-256 of A-Z a-z 0-9 _ -)"
         )
-    quiet_http_logs()
+    quiet_http_logs(settings)
     application = build_application(settings, services)
     application.run_webhook(
         listen=settings.webhook_listen,
