@@ -45,6 +45,26 @@ class Settings(BaseSettings):
     # The same test for project descriptions against the calls (descriptions score lower).
     match_margin: float = Field(default=0.0, ge=-1.0, le=1.0)
     question_max_chars: int = Field(default=1000, ge=50)
+    # Answer cards (knowledge/answers): the closest card answers when its best phrasing is this
+    # close to the question (cosine), this much closer than the next card and than the off-topic
+    # background. Calibrated on the dev half of the gold set (benchmarks/gold.yaml).
+    card_floor: float = Field(default=0.86, ge=0.0, le=1.0)
+    card_margin: float = Field(default=0.01, ge=0.0, le=1.0)
+    card_background_margin: float = Field(default=0.03, ge=-1.0, le=1.0)
+    # A short elliptic message this soon after an answer is read with the previous question.
+    follow_up_minutes: float = Field(default=10.0, ge=0)
+    # Contact details (e-mail, links) are only quoted from documents on these domains (and
+    # their subdomains); the referents' contacts come from knowledge/referents.yaml.
+    contact_domains: list[str] = [
+        "lianescooperation.org",
+        "paysdelaloire-cooperation-internationale.org",
+        "socooperation.org",
+        "rrma.fr",
+        "diplomatie.gouv.fr",
+        "gouv.fr",
+        "europa.eu",
+        "ec.europa.eu",
+    ]
 
     # Storage: SQLite in the data folder unless a SQLAlchemy URL is given.
     database_url: str = ""
@@ -66,6 +86,8 @@ class Settings(BaseSettings):
     referent_chats: dict[str, int] = {}
     admin_ids: list[int] = []
     handoff_retention_days: int = Field(default=365, ge=1)
+    # A conversation (funding, hand-off) left this long ends; the next message starts afresh.
+    flow_timeout_minutes: float = Field(default=30.0, gt=0)
     outbox_interval_seconds: float = Field(default=10.0, gt=0)
     # Outgoing flood control: Telegram allows about 30 messages per second overall.
     telegram_messages_per_second: float = Field(default=30.0, gt=0)

@@ -17,14 +17,17 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Engine,
     Integer,
     String,
     Text,
     UniqueConstraint,
     create_engine,
     func,
+    inspect,
     select,
 )
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 
@@ -121,6 +124,8 @@ class Outbox(Base):
     chat_id: Mapped[int] = mapped_column(BigInteger)
     html: Mapped[str] = mapped_column(Text)
     buttons: Mapped[str] = mapped_column(Text, default="[]")  # JSON [[label, data], …]
+    # set: edit this message (a dossier taken, closed or erased) instead of sending a new one
+    edit_message_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
@@ -160,6 +165,18 @@ class Counter(Base):
     value: Mapped[int] = mapped_column(Integer, default=0)
 
 
+ADDED_COLUMNS = {("outbox", "edit_message_id"): "BIGINT"}  # columns newer than some databases
+
+
+def _add_missing_columns(engine: Engine) -> None:
+    """``create_all`` makes missing tables only: add the nullable columns added since."""
+    present = inspect(engine)
+    with engine.begin() as connection:
+        for (table, column), kind in ADDED_COLUMNS.items():
+            if column not in {c["name"] for c in present.get_columns(table)}:
+                connection.execute(sql_text(f"ALTER TABLE {table} ADD COLUMN {column} {kind}"))
+
+
 def chat_hash(chat_id: int) -> str:
     return hashlib.sha256(f"inspire-bot:{chat_id}".encode()).hexdigest()
 
@@ -174,6 +191,7 @@ class Database:
 
     def initialize(self) -> None:
         Base.metadata.create_all(self._engine)
+        _add_missing_columns(self._engine)
 
     def shutdown(self) -> None:
         self._engine.dispose()

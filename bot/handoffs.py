@@ -14,16 +14,30 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from pydantic import BaseModel
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from .catalogue import DEFAULT
 from .db import Audit, Database, Handoff, Outbox, ReferentChat, naive_utc, utcnow
 from .dialogue.replies import escape
-from .dialogue.texts import text
+from .dialogue.texts import referent_text, text
 from .referents import Directory, Network
 
 MAX_ATTEMPTS = 8
 ERASED = "[effacé]"
+ERASED_STATE = "erased"
 OPEN_STATES = ("new", "delivered", "taken")
+
+
+class Erasure(BaseModel):
+    """What /forget (or the retention purge) erased, by kind."""
+
+    dossiers: int = 0  # dossiers anonymised
+    messages: int = 0  # their messages (sent copies blanked, unsent ones deleted)
+    alerts: int = 0
+    exchanges: int = 0  # recent exchanges kept in memory
+    flows: int = 0  # conversations in progress (what was typed in them)
 
 
 @dataclass
@@ -50,6 +64,36 @@ class Pending:
     chat_id: int
     html: str
     buttons: list[list[tuple[str, str]]]
+    edit_message_id: int | None = None  # set: edit that message rather than send a new one
+
+
+def dossier_html(handoff: Handoff, network_name: str, lang: str = DEFAULT) -> str:
+    """The dossier as its referent chat sees it, in ``lang`` (French by default)."""
+    lines = [
+        referent_text("dossier_title", lang, id=handoff.id, network=escape(network_name)),
+        f"<b>{escape(handoff.name)}</b>, {escape(handoff.role)} — {escape(handoff.authority)}",
+        " · ".join(escape(x) for x in (handoff.email, handoff.phone) if x),
+        "",
+        referent_text("dossier_question", lang, question=escape(handoff.question)),
+    ]
+    context = json.loads(handoff.context or "[]")
+    if context:
+        lines += ["", referent_text("dossier_context", lang)]
+        lines += [f"• {escape(item)}" for item in context]
+    lines += ["", referent_text("dossier_hint", lang)]
+    return "\n".join(lines)
+
+
+def dossier_buttons(handoff_id: int, lang: str = DEFAULT) -> list[list[tuple[str, str]]]:
+    """Take / Close under a dossier."""
+    take = referent_text("button_take", lang)
+    close = referent_text("button_close", lang)
+    return [[(take, f"ho:take:{handoff_id}"), (close, f"ho:close:{handoff_id}")]]
+
+
+def state_name(state: str, lang: str = DEFAULT) -> str:
+    """A dossier state in words of ``lang`` (``taken`` → "prise en charge")."""
+    return referent_text(f"state_{state}", lang)
 
 
 class Handoffs:
@@ -140,27 +184,13 @@ class Handoffs:
             return handoff, True
 
     def _dossier_message(self, handoff: Handoff, network: Network, chat_id: int) -> Outbox:
-        lines = [
-            f"📨 <b>Demande n° {handoff.id}</b> — {escape(network.name)}",
-            f"<b>{escape(handoff.name)}</b>, {escape(handoff.role)} — {escape(handoff.authority)}",
-            " · ".join(escape(x) for x in (handoff.email, handoff.phone) if x),
-            "",
-            f"<b>Question :</b> {escape(handoff.question)}",
-        ]
-        context = json.loads(handoff.context or "[]")
-        if context:
-            lines += ["", "<b>Échanges récents avec l'assistant :</b>"]
-            lines += [f"• {escape(item)}" for item in context]
-        lines += ["", "Répondez à ce message pour écrire à la personne (réponse signée du réseau)."]
-        buttons = [
-            [("✋ Je prends", f"ho:take:{handoff.id}"), ("✅ Clore", f"ho:close:{handoff.id}")]
-        ]
+        # written before anyone reads it: in the networks' working language
         return Outbox(
             handoff_id=handoff.id,
             purpose="dossier",
             chat_id=chat_id,
-            html="\n".join(lines),
-            buttons=json.dumps(buttons, ensure_ascii=False),
+            html=dossier_html(handoff, network.name),
+            buttons=json.dumps(dossier_buttons(handoff.id), ensure_ascii=False),
         )
 
     def pending(self, limit: int = 50) -> list[Pending]:
@@ -177,7 +207,10 @@ class Handoffs:
                 .order_by(Outbox.id)
                 .limit(limit)
             )
-            return [Pending(r.id, r.chat_id, r.html, json.loads(r.buttons)) for r in rows]
+            return [
+                Pending(r.id, r.chat_id, r.html, json.loads(r.buttons), r.edit_message_id)
+                for r in rows
+            ]
 
     def sent(self, outbox_id: int, message_id: int) -> None:
         """A message went out; a delivered dossier tells its user."""
@@ -222,7 +255,7 @@ class Handoffs:
             if not allowed or handoff is None:
                 return False, "denied"
             target = {"take": "taken", "close": "closed"}.get(action)
-            if target is None or handoff.state == "closed" or handoff.state == target:
+            if target is None or handoff.state in ("closed", ERASED_STATE, target):
                 return False, handoff.state
             handoff.state = target
             handoff.updated_at = utcnow()
@@ -286,30 +319,55 @@ class Handoffs:
 
     # --- personal data ---------------------------------------------------------------------------
 
-    def forget(self, user_chat_id: int) -> int:
-        """Erase a user's personal data from their dossiers; returns how many were anonymised."""
+    def forget(self, user_chat_id: int) -> Erasure:
+        """Erase a user's personal data from their dossiers and every message about them."""
         with self.database.session() as session, session.begin():
             rows = session.scalars(
                 select(Handoff).where(Handoff.user_chat_id == user_chat_id)
             ).all()
-            for row in rows:
-                _anonymise(row)
+            erasure = self._erase(session, list(rows), "erased_forget")
             for message in session.scalars(
                 select(Outbox).where(Outbox.chat_id == user_chat_id, Outbox.sent_at.is_(None))
             ):
                 session.delete(message)
-            return len(rows)
+                erasure.messages += 1
+            return erasure
 
     def purge(self) -> int:
-        """Anonymise the dossiers older than the retention period."""
+        """Anonymise the dossiers older than the retention period, and their messages."""
         cutoff = naive_utc(self.clock()) - self.retention
         with self.database.session() as session, session.begin():
             rows = session.scalars(
-                select(Handoff).where(Handoff.created_at < cutoff, Handoff.name != ERASED)
+                select(Handoff).where(Handoff.created_at < cutoff, Handoff.state != ERASED_STATE)
             ).all()
-            for row in rows:
-                _anonymise(row)
-            return len(rows)
+            return self._erase(session, list(rows), "erased_retention").dossiers
+
+    def _erase(self, session: Session, rows: list[Handoff], reason: str) -> Erasure:
+        """Anonymise dossiers, their outbox copies (sent or not) and the referent's message."""
+        erasure = Erasure(dossiers=len(rows))
+        ids = [row.id for row in rows]
+        if not ids:
+            return erasure
+        for message in session.scalars(select(Outbox).where(Outbox.handoff_id.in_(ids))):
+            erasure.messages += 1
+            if message.sent_at is None and not message.edit_message_id:
+                session.delete(message)  # never delivered: it will not be
+            else:
+                message.html, message.buttons = ERASED, "[]"
+        for row in rows:
+            if row.referent_chat_id and row.referent_message_id:
+                html = referent_text(reason, id=row.id)
+                session.add(
+                    Outbox(
+                        handoff_id=row.id,
+                        purpose="edit",
+                        chat_id=row.referent_chat_id,
+                        html=html,
+                        edit_message_id=row.referent_message_id,
+                    )
+                )
+            _anonymise(row)
+        return erasure
 
     def stats(self) -> dict[str, dict[str, int]]:
         """Dossiers by network and state."""
@@ -327,4 +385,6 @@ def _anonymise(row: Handoff) -> None:
     row.question = ERASED
     row.context = "[]"
     row.user_chat_id = 0
+    row.request_key = f"erased:{row.id}"  # the key held the chat id
+    row.state = ERASED_STATE
     row.updated_at = utcnow()

@@ -15,7 +15,7 @@ from .calls import Call
 from .config import Settings
 from .db import Database, chat_hash, naive_utc
 from .dialogue import Dialogue
-from .handoffs import Handoffs
+from .handoffs import Erasure, Handoffs
 from .matching import Matcher, load_call_folder, utc_now
 from .portal import refresh_calls
 from .ratelimit import RateLimiter
@@ -74,7 +74,9 @@ class Services:
             self.database,
             self.matcher,
             self.settings.feedback_retention_days,
+            self.settings.follow_up_minutes,
         )
+        self._dialogue.router = self.router
 
     def load_calls(self) -> dict[str, Call]:
         return load_call_folder(self.settings.knowledge_dir / "calls")
@@ -103,7 +105,15 @@ class Services:
     def purge_expired(self) -> int:
         """Delete feedback and anonymise dossiers past their retention; returns the count."""
         cutoff = naive_utc(self.clock()) - dt.timedelta(days=self.settings.feedback_retention_days)
-        return self.database.purge_feedback(cutoff) + self.handoffs.purge()
+        removed = 0
+        purges = {"feedback": lambda: self.database.purge_feedback(cutoff)}
+        purges["dossiers"] = self.handoffs.purge
+        for name, purge in purges.items():
+            try:  # one purge failing does not stop the others
+                removed += purge()
+            except Exception:
+                log.exception("Retention purge of %s failed; going on", name)
+        return removed
 
     def note(self, chat_id: int, exchange: str, limit: int = 600) -> None:
         """Remember an exchange of this chat, in memory only (a dossier may carry it)."""
@@ -111,11 +121,12 @@ class Services:
             exchange if len(exchange) <= limit else exchange[: limit - 1] + "…"
         )
 
-    def forget(self, chat_id: int) -> None:
+    def forget(self, chat_id: int) -> Erasure:
         """Erase what is kept about a user: dossiers anonymised, alerts and history removed."""
-        self.handoffs.forget(chat_id)
-        self.database.unsubscribe_chat(chat_id)
-        self.recent.pop(chat_id, None)
+        erasure = self.handoffs.forget(chat_id)
+        erasure.alerts = self.database.unsubscribe_chat(chat_id)
+        erasure.exchanges = len(self.recent.pop(chat_id, ()))
+        return erasure
 
     def shutdown(self) -> None:
         self.assistant.shutdown()

@@ -192,7 +192,7 @@ def test_forget_and_purge(handoffs, database, clock):
     handoffs.join(-100, "PDL")
     mine, _ = handoffs.create("a", _request())
     other, _ = handoffs.create("b", _request(user_chat_id=12, name="Jean"))
-    assert handoffs.forget(11) == 1
+    assert handoffs.forget(11).dossiers == 1
     with database.session() as session:
         from bot.db import Handoff
 
@@ -210,3 +210,65 @@ def test_forget_and_purge(handoffs, database, clock):
     clock.now = dt.datetime.now(dt.UTC) + dt.timedelta(days=366)
     assert handoffs.purge() == 1  # Jean's, past the retention period
     assert handoffs.purge() == 0
+
+
+def _outbox(database):
+    with database.session() as session:
+        return list(session.scalars(select(Outbox).order_by(Outbox.id)))
+
+
+def _everything_about_marie(database) -> str:
+    """Every text column of every row, to look for a trace of the person."""
+    from bot.db import Base
+
+    found = []
+    with database.session() as session:
+        for table in Base.metadata.sorted_tables:
+            for row in session.execute(table.select()):
+                found += [str(value) for value in row]
+    return " ".join(found)
+
+
+def test_forget_erases_every_copy_and_blanks_the_referents_message(handoffs, database):
+    from bot.db import Handoff
+
+    handoffs.join(-100, "PDL")
+    handoff, _ = handoffs.create("11:42:abc", _request(phone="+33612345678"))
+    [dossier] = handoffs.pending()
+    handoffs.sent(dossier.id, message_id=555)  # delivered: the referent chat holds a copy
+    handoffs.relay(-100, 555, "Bonjour Marie, appelons-nous mardi.")
+    erasure = handoffs.forget(11)
+    assert erasure.dossiers == 1 and erasure.messages == 3  # dossier, notices, the reply
+    trace = _everything_about_marie(database)
+    for personal in ("Marie", "marie@example.org", "+33612345678", "Comment faire", "11:42"):
+        assert personal not in trace
+    with database.session() as session:
+        row = session.get(Handoff, handoff.id)
+        assert row.state == "erased" and row.request_key == f"erased:{handoff.id}"
+    # the only message left to send edits the dossier in the referent chat to "[effacé]"
+    [edit] = handoffs.pending()
+    assert (edit.chat_id, edit.edit_message_id) == (-100, 555) and "[effacé]" in edit.html
+    assert edit.buttons == []
+    assert handoffs.act(-100, handoff.id, "take") == (False, "erased")
+    assert not handoffs.relay(-100, 555, "Encore là ?")
+
+
+def test_the_retention_purge_erases_the_copies_too(handoffs, database, clock):
+    handoffs.join(-100, "PDL")
+    handoffs.create("11:1:x", _request(phone="+33612345678"))
+    [dossier] = handoffs.pending()
+    handoffs.sent(dossier.id, message_id=7)
+    clock.now += dt.timedelta(days=400)
+    assert handoffs.purge() == 1
+    trace = _everything_about_marie(database)
+    assert "Marie" not in trace and "+33612345678" not in trace and "11:1:x" not in trace
+    edits = [p for p in handoffs.pending() if p.edit_message_id == 7]
+    assert len(edits) == 1 and "conservation" in edits[0].html
+    assert handoffs.purge() == 0
+
+
+def test_forget_before_delivery_deletes_the_unsent_dossier(handoffs, database):
+    handoffs.join(-100, "PDL")
+    handoffs.create("k", _request())
+    assert handoffs.forget(11).messages == 1
+    assert handoffs.pending() == [] and _outbox(database) == []

@@ -32,7 +32,7 @@ from ..dialogue.texts import UI_LANGUAGES, text
 from ..errors import ConfigError
 from ..redaction import install_redaction
 from ..services import Services
-from . import funding, handlers, handoff, jobs
+from . import flows, funding, handlers, handoff, jobs
 from .processor import ChatOrderedProcessor
 
 log = logging.getLogger(__name__)
@@ -109,16 +109,19 @@ def build_application(settings: Settings, services: Services) -> Application:
             PicklePersistence(
                 settings.telegram_state,
                 store_data=PersistenceInput(bot_data=False, chat_data=False, callback_data=False),
+                update_interval=1,  # a crash loses at most a second of conversation steps
             )
         )
         .post_init(post_init)
         .post_shutdown(post_shutdown)
         .build()
     )
-    # Negative groups run first: a duplicate update stops at -3; -2 notices returning chats;
-    # -1 relays a referent's reply to a dossier (and stops there, so it is no question).
-    application.add_handler(TypeHandler(Update, handlers.drop_duplicates), group=-3)
-    application.add_handler(TypeHandler(Update, handlers.welcome_back), group=-2)
+    # Negative groups run first: a duplicate update stops at -4; -3 notices returning chats;
+    # -2 ends the flows a command leaves or that timed out; -1 relays a referent's reply to a
+    # dossier (and stops there, so it is no question).
+    application.add_handler(TypeHandler(Update, handlers.drop_duplicates), group=-4)
+    application.add_handler(TypeHandler(Update, handlers.welcome_back), group=-3)
+    application.add_handler(TypeHandler(Update, flows.watch), group=-2)
     application.add_handler(
         MessageHandler(filters.REPLY & filters.TEXT & ~filters.COMMAND, handoff.relay), group=-1
     )

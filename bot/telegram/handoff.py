@@ -12,12 +12,14 @@ from typing import Any
 from telegram import KeyboardButton, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
 from telegram.ext import ApplicationHandlerStop, ContextTypes, ConversationHandler
 
+from ..catalogue import DEFAULT
 from ..dialogue import Button, Reply
 from ..dialogue.replies import escape
 from ..dialogue.texts import referent_text, text
-from ..handoffs import Request
+from ..handoffs import Request, state_name
 from ..text import sanitize_question
 from . import jobs
+from .flows import end_flows, ended_flows
 from .handlers import language_of, reply, services_of
 
 WHERE, CONSENT, NAME, ROLE, AUTHORITY, CONTACT, QUESTION, CONFIRM = range(8)
@@ -38,8 +40,14 @@ def _draft(context: ContextTypes.DEFAULT_TYPE) -> dict[str, Any]:
     return draft
 
 
-def _referent(key: str, **values: object) -> str:
-    return referent_text(key, **values)
+def _referent_language(context: ContextTypes.DEFAULT_TYPE) -> str:
+    """A referent's language: the one chosen with /lang, else French (the networks' language)."""
+    chosen = context.user_data.get("lang") if context.user_data is not None else None
+    return str(chosen or DEFAULT)
+
+
+def _referent(context: ContextTypes.DEFAULT_TYPE, key: str, **values: object) -> str:
+    return referent_text(key, _referent_language(context), **values)
 
 
 async def begin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
@@ -290,7 +298,11 @@ async def join(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     code = context.args[0] if context.args else ""
     network = await asyncio.to_thread(services_of(context).handoffs.join, chat.id, code)
-    answer = _referent("join_ok", network=network.name) if network else _referent("join_bad")
+    answer = (
+        _referent(context, "join_ok", network=network.name)
+        if network
+        else _referent(context, "join_bad")
+    )
     await reply(update, context, Reply(escape(answer)))
     _send_outbox_now(context)
 
@@ -305,10 +317,11 @@ async def act(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         services_of(context).handoffs.act, chat.id, int(handoff_id), action
     )
     if state == "denied":
-        await query.answer(_referent("denied"), show_alert=True)
+        await query.answer(_referent(context, "denied"), show_alert=True)
         return
     key = "state_changed" if ok else "unchanged"
-    await query.answer(_referent(key, id=handoff_id, state=state))
+    state_words = state_name(state, _referent_language(context))
+    await query.answer(_referent(context, key, id=handoff_id, state=state_words))
     _send_outbox_now(context)
 
 
@@ -324,7 +337,7 @@ async def relay(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     relayed = await asyncio.to_thread(handoffs.relay, chat.id, replied.message_id, message.text)
     if not relayed:
         return
-    await reply(update, context, Reply(escape(_referent("relayed"))))
+    await reply(update, context, Reply(escape(_referent(context, "relayed"))))
     _send_outbox_now(context)
     raise ApplicationHandlerStop  # not a question for the assistant
 
@@ -337,23 +350,26 @@ async def dossiers(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     services = services_of(context)
     found = await asyncio.to_thread(services.handoffs.open_dossiers, chat.id)
     if found is None:
-        await reply(update, context, Reply(escape(_referent("not_referent"))))
+        await reply(update, context, Reply(escape(_referent(context, "not_referent"))))
         return
     network_id = services.handoffs.network_of(chat.id) or ""
     network = services.directory.by_id(network_id)
     name = network.name if network else network_id
     if not found:
-        await reply(update, context, Reply(escape(_referent("dossiers_none", network=name))))
+        await reply(
+            update, context, Reply(escape(_referent(context, "dossiers_none", network=name)))
+        )
         return
-    lines = [_referent("dossiers_title", network=escape(name))]
+    lines = [_referent(context, "dossiers_title", network=escape(name))]
     buttons = []
     for h in found:
         lines.append(
             escape(
                 _referent(
+                    context,
                     "dossier_line",
                     id=h.id,
-                    state=h.state,
+                    state=state_name(h.state, _referent_language(context)),
                     name=h.name,
                     authority=h.authority,
                     question=h.question[:120],
@@ -372,12 +388,16 @@ async def forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if chat is None:
         return
     services = services_of(context)
-    await asyncio.to_thread(services.forget, chat.id)
+    erasure = await asyncio.to_thread(services.forget, chat.id)
+    user = update.effective_user
+    erasure.flows = ended_flows(context) + (end_flows(context, chat.id, user.id) if user else 0)
     lang = language_of(update, context)
     if context.user_data is not None:
         context.user_data.clear()
     months = max(1, round(services.settings.feedback_retention_days / 30.44))
-    await reply(update, context, Reply(text(lang, "forgotten", months=months)))
+    page = text(lang, "forgotten", months=months, **erasure.model_dump())
+    await reply(update, context, Reply(page))
+    _send_outbox_now(context)  # the referent's copy becomes "[effacé]"
 
 
 async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -385,19 +405,22 @@ async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     services = services_of(context)
     user = update.effective_user
     if user is None or user.id not in services.settings.admin_ids:
-        await reply(update, context, Reply(escape(_referent("admin_only"))))
+        await reply(update, context, Reply(escape(_referent(context, "admin_only"))))
         return
     counters = await asyncio.to_thread(services.database.counters)
     votes = await asyncio.to_thread(services.database.feedback_counts)
     by_network = await asyncio.to_thread(services.handoffs.stats)
+    lang = _referent_language(context)
     handoffs = (
         "; ".join(
-            f"{network}: " + ", ".join(f"{state} {n}" for state, n in sorted(states.items()))
+            f"{network}: "
+            + ", ".join(f"{state_name(state, lang)} {n}" for state, n in sorted(states.items()))
             for network, states in sorted(by_network.items())
         )
         or "0"
     )
     page = _referent(
+        context,
         "stats",
         questions=counters.get("questions", 0),
         abstentions=counters.get("abstentions", 0),

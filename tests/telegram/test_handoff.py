@@ -167,7 +167,7 @@ async def test_a_referent_of_another_network_can_neither_see_nor_act(bot, bot_ap
     assert page.text == "Aucune demande ouverte pour Lianes Coopération."
     bot_api.push(bot_api.command(REF, "/dossiers", user_id=9001, chat_type="group"))
     page = (await bot_api.wait_for_messages(REF, 3))[-1]
-    assert "n° 1 · delivered · Marie Curie" in page.text
+    assert "n° 1 · remise · Marie Curie" in page.text
     with services.database.session() as session:
         assert "denied:take" in [a.action for a in session.scalars(select(Audit))]
 
@@ -178,9 +178,7 @@ async def test_forget_erases_the_users_data(bot, bot_api: FakeBotApi, services):
     await _fill_and_send(bot_api)
     services.database.subscribe(USER, "test-twinning-2027", "un projet", "fr")
     bot_api.push(bot_api.command(USER, "/forget"))
-    await bot_api.wait_for(
-        lambda: any(m.text.startswith("C'est fait") for m in bot_api.sent(chat_id=USER))
-    )
+    await bot_api.wait_for(lambda: any("C'est fait" in m.text for m in bot_api.sent(chat_id=USER)))
     [handoff] = _handoffs(services)
     assert (handoff.name, handoff.email, handoff.phone, handoff.user_chat_id) == (
         "[effacé]",
@@ -191,6 +189,32 @@ async def test_forget_erases_the_users_data(bot, bot_api: FakeBotApi, services):
     assert handoff.question == "[effacé]" and "tarte" not in handoff.context
     with services.database.session() as session:
         assert session.scalars(select(Subscription)).all() == []
+
+
+async def test_forget_in_the_middle_of_a_hand_off(bot, bot_api: FakeBotApi, services):
+    await _join(bot_api, REF, "CODE-PDL")
+    await _request_help(bot_api)
+    await _fill_and_send(bot_api)
+    dossier = (await bot_api.wait_for_messages(REF, 2))[-1]
+    await bot_api.wait_for(lambda: any("remise" in m.text for m in bot_api.sent(chat_id=USER)))
+    bot_api.push(bot_api.command(USER, "/referent"))  # a second request, left at the name
+    bot_api.push(bot_api.button(USER, "net:pdlci"))
+    bot_api.push(bot_api.button(USER, "consent:yes"))
+    await bot_api.wait_for(lambda: bot_api.sent(chat_id=USER)[-1].text == "Votre nom et prénom ?")
+    bot_api.push(bot_api.command(USER, "/forget"))
+    await bot_api.wait_for(lambda: "effacé" in bot_api.sent(chat_id=USER)[-1].text)
+    report = bot_api.sent(chat_id=USER)[-1].text
+    assert "anonymisées : 1" in report and "conversation en cours arrêtée : 1" in report
+    # the referent's copy of the dossier is blanked in place
+    await bot_api.wait_for(lambda: bool(bot_api.sent("editMessageText", chat_id=REF)))
+    [edit] = bot_api.sent("editMessageText", chat_id=REF)
+    assert int(edit.params["message_id"]) == dossier.result["message_id"]
+    assert "[effacé]" in edit.text and "Marie" not in edit.text
+    # the bot answers normally: the abandoned flow is gone
+    before = len(bot_api.sent(chat_id=USER))
+    bot_api.push(bot_api.message(USER, "Comment adhérer au réseau Horizon ?"))
+    answer = (await bot_api.wait_for_messages(USER, before + 1))[-1]
+    assert "15 mars 2027" in answer.text
 
 
 async def test_the_same_confirmation_twice_makes_one_dossier(bot, bot_api: FakeBotApi, services):
@@ -253,7 +277,7 @@ async def test_a_referent_chat_that_blocked_the_bot(bot, bot_api: FakeBotApi, se
     assert _handoffs(services)[0].state == "new"  # waits, visible to admins
     bot_api.push(bot_api.command(ADMIN, "/stats"))
     page = (await bot_api.wait_for_messages(ADMIN))[-1]
-    assert "pdlci: new 1" in page.text and "Questions : 1" in page.text
+    assert "pdlci: nouvelle 1" in page.text and "Questions : 1" in page.text
 
 
 async def test_no_referent_on_telegram_says_so_honestly(bot, bot_api: FakeBotApi, services):
