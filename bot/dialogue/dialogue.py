@@ -18,7 +18,7 @@ from ..language import detect_language
 from ..matching import Matcher, Profile, Suggestion
 from ..referents import Directory
 from .replies import Button, Reply, escape, link, to_plain
-from .texts import LANGUAGE_NAMES, UI_LANGUAGES, plural, text
+from .texts import LANGUAGE_NAMES, UI_LANGUAGES, plural, referent_text, text
 
 RECENT_ANSWERS = 5000
 FUNDING = "menu:funding"  # the button that starts the funding conversation
@@ -131,12 +131,14 @@ class Dialogue:
         )
         answer = self._answers.get(key)
         if answer is None:
-            return f"Q : {question} → R : {to_plain(reply.html)}"
+            return referent_text("context_exchange", question=question, answer=to_plain(reply.html))
+        page = referent_text("page")
         cited = "; ".join(
-            f"[{s.n}] {s.title}" + (f" p. {s.page}" if s.page else "") for s in answer.sources
+            f"[{s.n}] {s.title}" + (f" {page} {s.page}" if s.page else "") for s in answer.sources
         )
         summary = answer.answer.replace("\n", " ")
-        return f"Q : {answer.question} → R : {summary}" + (f" (sources : {cited})" if cited else "")
+        line = referent_text("context_exchange", question=answer.question, answer=summary)
+        return f"{line} " + referent_text("context_sources", sources=cited) if cited else line
 
     def sources(self, key: str, lang: str) -> Reply:
         """The numbered sources of a recent answer, with page and link."""

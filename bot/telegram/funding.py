@@ -11,7 +11,7 @@ from telegram.ext import ContextTypes, ConversationHandler
 
 from ..dialogue import Reply
 from ..dialogue.replies import to_plain
-from ..dialogue.texts import text
+from ..dialogue.texts import referent_text, text
 from ..text import sanitize_question
 from .handlers import language_of, reply, services_of, typing
 
@@ -82,7 +82,10 @@ async def partner(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
         await reply(update, context, card)
     if chat is not None:
         titles = [to_plain(card.html).split("\n")[0] for card in cards[1:]]
-        services.note(chat.id, f"Projet : {profile.description} → appels vus : {'; '.join(titles)}")
+        note = referent_text(
+            "context_project", description=profile.description, titles="; ".join(titles)
+        )
+        services.note(chat.id, note)
     draft.clear()
     return ConversationHandler.END
 
