@@ -129,8 +129,47 @@ class Handoffs:
                 session.add(ReferentChat(chat_id=chat_id, network_id=network.id))
             else:
                 row.network_id = network.id
+                row.joined_at = utcnow()
             session.add(Audit(actor_chat_id=chat_id, network_id=network.id, action="join"))
+        self.deliver_waiting()
         return network
+
+    def deliver_waiting(self) -> int:
+        """Queue the dossiers that wait for their network's referent chat (one just appeared).
+
+        A dossier waits when it is new and no message carrying it is queued or was sent; a
+        message that failed for good (the bot was removed from the chat) does not count."""
+        queued = 0
+        destinations = {n.id: self.referent_chat(n.id) for n in self.directory.networks}
+        with self.database.session() as session, session.begin():
+            waiting = session.scalars(
+                select(Handoff).where(Handoff.state == "new").order_by(Handoff.id)
+            ).all()
+            for handoff in waiting:
+                network = self.directory.by_id(handoff.network_id)
+                destination = destinations.get(handoff.network_id)
+                if network is None or destination is None:
+                    continue
+                carried = session.scalar(
+                    select(Outbox.id).where(
+                        Outbox.handoff_id == handoff.id,
+                        Outbox.purpose == "dossier",
+                        Outbox.failed.is_(False),
+                    )
+                )
+                if carried is None:
+                    session.add(self._dossier_message(handoff, network, destination))
+                    queued += 1
+        return queued
+
+    def waiting(self, admin_chat_id: int) -> list[Handoff]:
+        """For admins: the new dossiers not delivered yet, with their full contact (audited)."""
+        with self.database.session() as session, session.begin():
+            session.add(Audit(actor_chat_id=admin_chat_id, network_id="-", action="admin:list"))
+            rows = session.scalars(
+                select(Handoff).where(Handoff.state == "new").order_by(Handoff.id)
+            )
+            return list(rows)
 
     def network_of(self, chat_id: int) -> str | None:
         """The network a chat is a referent of, if any."""
@@ -142,12 +181,13 @@ class Handoffs:
             return row.network_id if row else None
 
     def referent_chat(self, network_id: str) -> int | None:
-        """Where a network's dossiers go: the configured chat, else the first one that joined."""
+        """Where a network's dossiers go: the configured chat, else the one that joined last
+        (a chat that removed the bot is replaced by joining from another)."""
         if network_id in self.configured_chats:
             return self.configured_chats[network_id]
         with self.database.session() as session:
             query = select(ReferentChat.chat_id).where(ReferentChat.network_id == network_id)
-            return session.scalar(query.order_by(ReferentChat.joined_at))
+            return session.scalar(query.order_by(ReferentChat.joined_at.desc()))
 
     # --- dossiers ------------------------------------------------------------------------------
 

@@ -68,6 +68,7 @@ class Services:
             self.settings.handoff_retention_days,
             self.clock,
         )
+        self.handoffs.deliver_waiting()  # a chat configured since they were confirmed
         self._dialogue = Dialogue(
             self.assistant,
             directory,

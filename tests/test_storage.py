@@ -272,3 +272,43 @@ def test_forget_before_delivery_deletes_the_unsent_dossier(handoffs, database):
     handoffs.create("k", _request())
     assert handoffs.forget(11).messages == 1
     assert handoffs.pending() == [] and _outbox(database) == []
+
+
+def test_waiting_dossiers_are_delivered_when_a_referent_chat_joins(handoffs, database):
+    handoffs.create("k", _request())
+    assert handoffs.pending() == []
+    [waiting] = handoffs.waiting(admin_chat_id=1)
+    assert (waiting.name, waiting.email) == ("Marie Curie", "marie@example.org")
+    handoffs.join(-300, "HDF")  # another network: still waiting
+    assert handoffs.pending() == []
+    handoffs.join(-100, "PDL")
+    [dossier] = handoffs.pending()
+    assert dossier.chat_id == -100 and "Marie Curie" in dossier.html and dossier.buttons
+    handoffs.join(-100, "PDL")  # joining again queues nothing more
+    assert len(handoffs.pending()) == 1
+    handoffs.sent(dossier.id, message_id=9)
+    assert handoffs.waiting(admin_chat_id=1) == []
+    with database.session() as session:
+        assert "admin:list" in [a.action for a in session.scalars(select(Audit))]
+
+
+def test_a_dossier_whose_chat_removed_the_bot_goes_to_the_next_chat(handoffs, clock):
+    handoffs.join(-100, "PDL")
+    handoffs.create("k", _request())
+    [dossier] = handoffs.pending()
+    handoffs.failed(dossier.id, permanent=True)
+    assert handoffs.deliver_waiting() == 1  # one more try, at start-up
+    handoffs.failed(handoffs.pending()[0].id, permanent=True)
+    handoffs.join(-101, "PDL")  # a new chat of the network
+    [again] = handoffs.pending()
+    assert again.chat_id == -101 and "Marie Curie" in again.html
+
+
+def test_a_configured_chat_receives_what_waited_at_start(database, clock):
+    directory = load_directory(REPO / "knowledge" / "referents.yaml")
+    before = Handoffs(database, directory, {}, {}, 365, clock)
+    before.create("k", _request())
+    after = Handoffs(database, directory, {}, {"pdlci": -500}, 365, clock)
+    assert after.deliver_waiting() == 1
+    [dossier] = after.pending()
+    assert dossier.chat_id == -500

@@ -13,6 +13,7 @@ from telegram import KeyboardButton, ReplyKeyboardMarkup, ReplyKeyboardRemove, U
 from telegram.ext import ApplicationHandlerStop, ContextTypes, ConversationHandler
 
 from ..catalogue import DEFAULT
+from ..db import Handoff
 from ..dialogue import Button, Reply
 from ..dialogue.replies import escape
 from ..dialogue.texts import referent_text, text
@@ -349,6 +350,10 @@ async def dossiers(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     services = services_of(context)
     found = await asyncio.to_thread(services.handoffs.open_dossiers, chat.id)
+    user = update.effective_user
+    if found is None and user is not None and user.id in services.settings.admin_ids:
+        await _waiting_dossiers(update, context)
+        return
     if found is None:
         await reply(update, context, Reply(escape(_referent(context, "not_referent"))))
         return
@@ -371,7 +376,9 @@ async def dossiers(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                     id=h.id,
                     state=state_name(h.state, _referent_language(context)),
                     name=h.name,
+                    role=h.role,
                     authority=h.authority,
+                    contact=_contact(h),
                     question=h.question[:120],
                 )
             )
@@ -380,6 +387,36 @@ async def dossiers(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             [Button(f"✋ {h.id}", f"ho:take:{h.id}"), Button(f"✅ {h.id}", f"ho:close:{h.id}")]
         )
     await reply(update, context, Reply("\n".join(lines), buttons))
+
+
+def _contact(handoff: Handoff) -> str:
+    return " · ".join(x for x in (handoff.email, handoff.phone) if x) or "—"
+
+
+async def _waiting_dossiers(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/dossiers by an admin outside a referent chat: the dossiers no referent chat received."""
+    services = services_of(context)
+    chat = update.effective_chat
+    found = await asyncio.to_thread(services.handoffs.waiting, chat.id if chat else 0)
+    if not found:
+        await reply(update, context, Reply(escape(_referent(context, "waiting_none"))))
+        return
+    lines = [_referent(context, "waiting_title")]
+    for h in found:
+        network = services.directory.by_id(h.network_id)
+        line = _referent(
+            context,
+            "waiting_line",
+            id=h.id,
+            network=network.name if network else h.network_id,
+            name=h.name,
+            role=h.role,
+            authority=h.authority,
+            contact=_contact(h),
+            question=h.question[:300],
+        )
+        lines.append(escape(line))
+    await reply(update, context, Reply("\n".join(lines)))
 
 
 async def forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -108,6 +108,8 @@ async def test_the_whole_hand_off(bot, bot_api: FakeBotApi, services):
     bot_api.push(bot_api.button(REF, _data(dossier, "✋"), message_id=0))
     taken = (await bot_api.wait_for_messages(USER, 12))[-1]
     assert taken.text.startswith("🙋 Une personne de Pays de la Loire")
+    toasts = [c.params.get("text") for c in bot_api.sent("answerCallbackQuery")]
+    assert "Demande n° 1 : prise en charge." in toasts  # one language, the state in words
     # the referent answers by replying to the dossier: the user gets it, signed
     reply_to = {
         "message_id": dossier.result["message_id"],
@@ -286,6 +288,18 @@ async def test_no_referent_on_telegram_says_so_honestly(bot, bot_api: FakeBotApi
     assert "n'a pas encore de référent sur Telegram" in created.text
     assert "mbeziau@paysdelaloire-cooperation-internationale.org" in created.text
     assert _handoffs(services)[0].state == "new"
+    # admins see it, with the full contact, until a referent chat joins
+    bot_api.push(bot_api.command(ADMIN, "/dossiers"))
+    page = (await bot_api.wait_for_messages(ADMIN))[-1]
+    assert "n° 1 · Pays de la Loire" in page.text and "+33612345678" in page.text
+    await _join(bot_api, REF, "CODE-PDL")
+    dossier = (await bot_api.wait_for_messages(REF, 2))[-1]
+    assert "Demande n° 1" in dossier.text and "+33612345678" in dossier.text
+    await bot_api.wait_for(lambda: "remise" in bot_api.sent(chat_id=USER)[-1].text)
+    bot_api.push(bot_api.command(REF, "/dossiers", user_id=9001, chat_type="group"))
+    page = (await bot_api.wait_for_messages(REF, 3))[-1]
+    assert "Marie Curie, Adjointe aux relations internationales (Mairie de Nantes)" in page.text
+    assert "+33612345678" in page.text
 
 
 async def test_outside_the_three_regions(bot, bot_api: FakeBotApi):
