@@ -3,9 +3,10 @@
 Message ids are symbolic (``welcome``, ``days_left``…); each ``messages.po`` holds the texts of one
 language as Telegram-HTML (``<b>``, ``<i>``, ``<a href>`` only) with ``{placeholders}`` filled in
 by the caller, already escaped. Counted texts are gettext plural entries, chosen with the
-``Plural-Forms`` rule of their language; a placeholder named after a counted text and given a
-number is filled with that text (``months=6`` → "6 mois", "6 місяців"). An unknown language, or
-an empty translation, falls back to French.
+``Plural-Forms`` rule of their language: ``plural(lang, key, n)``, or ``translate(lang, key, n=…)``
+(so a text can become counted without touching its callers). A placeholder named after a counted
+text and given a number is filled with that text (``months=6`` → "6 mois", "6 місяців"). An
+unknown language, or an empty translation, falls back to French.
 """
 
 from __future__ import annotations
@@ -87,7 +88,10 @@ def translate(lang: str, key: str, **values: object) -> str:
     for candidate in dict.fromkeys((language(lang), DEFAULT)):
         current = table(candidate)
         if key in current.plurals:
-            raise UnknownMessage(f"{key!r} is a counted text: use plural(lang, {key!r}, n)")
+            count = values.pop("n", None)
+            if not isinstance(count, int) or isinstance(count, bool):
+                raise UnknownMessage(f"{key!r} is a counted text: use plural(lang, {key!r}, n)")
+            return plural(lang, key, count, **values)
         value = current.texts.get(key)
         if value:
             return _filled(current.language, value, values)

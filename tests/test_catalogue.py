@@ -146,6 +146,12 @@ def test_a_counted_placeholder_is_filled_with_its_plural():
     assert "12 mois" in translate("fr", "privacy", months=12)
 
 
+def test_a_counted_text_can_be_asked_with_n():
+    assert text("uk", "days_left", n=2) == plural("uk", "days_left", 2) == "через 2 дні"
+    assert text("en", "cards_few_open", n=1).startswith("Only 1 open or announced call fits")
+    assert text("pl", "cards_few_open", n=3).startswith("Dziś pasują tylko 3 otwarte")
+
+
 def test_unknown_language_falls_back_to_french():
     assert translate("de", "welcome") == translate("fr", "welcome")
     assert plural("", "days_left", 3) == "dans 3 jours"
