@@ -22,10 +22,28 @@ async def test_start_shows_the_welcome_and_menu(bot, bot_api: FakeBotApi):
 
 async def test_commands_are_registered_per_language(bot, bot_api: FakeBotApi):
     registered = bot_api.sent("setMyCommands")
-    assert {c.params.get("language_code") for c in registered} == {None, "fr", "en", "uk"}
+    assert {c.params.get("language_code") for c in registered} == {None, "fr", "en", "uk", "pl"}
     english = next(c for c in registered if c.params.get("language_code") == "en")
     assert {"command": "financements", "description": "Find funding calls"} in english.params[
         "commands"
+    ]
+    polish = next(c for c in registered if c.params.get("language_code") == "pl")
+    assert {"command": "lang", "description": "Zmień język"} in polish.params["commands"]
+
+
+async def test_a_polish_user_gets_the_polish_interface(bot, bot_api: FakeBotApi):
+    bot_api.push(bot_api.command(CHAT, "/start", language="pl"))
+    [welcome] = await bot_api.wait_for_messages(CHAT)
+    assert welcome.text.startswith("Dzień dobry!")
+    assert welcome.buttons[0][0]["text"] == "❓ Zadaj pytanie"
+    bot_api.push(bot_api.command(CHAT, "/lang", language="pl"))
+    choice = (await bot_api.wait_for_messages(CHAT, 2))[-1]
+    assert choice.text == "Wybierz język:"
+    assert [b["text"] for row in choice.buttons for b in row] == [
+        "🇫🇷 Français",
+        "🇬🇧 English",
+        "🇺🇦 Українська",
+        "🇵🇱 Polski",
     ]
 
 
