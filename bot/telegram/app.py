@@ -139,8 +139,10 @@ def build_application(settings: Settings, services: Services) -> Application:
     application.add_handler(CallbackQueryHandler(handoff.act, pattern=r"^ho:(take|close):\d+$"))
     application.add_handler(CommandHandler(["alertes", "alerts"], handlers.alerts))
     application.add_handler(CommandHandler(["lang", "language"], handlers.choose_language))
+    application.add_handler(CommandHandler("cancel", handlers.nothing_to_cancel))
     application.add_handler(CallbackQueryHandler(handlers.on_button))
     application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, handlers.on_text))
+    application.add_handler(MessageHandler(filters.COMMAND, handlers.unknown_command))
     application.add_handler(
         MessageHandler(
             filters.ChatType.PRIVATE & ~filters.TEXT & ~filters.COMMAND & ~filters.StatusUpdate.ALL,

@@ -8,7 +8,7 @@ import logging
 import math
 from collections import deque
 
-from telegram import Chat, Message, MessageEntity, Update
+from telegram import Chat, Message, MessageEntity, ReplyKeyboardRemove, Update
 from telegram.constants import ChatAction
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
@@ -107,9 +107,35 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await reply(update, context, Reply(text(lang, "rate_limited", seconds=math.ceil(wait))))
         return
     await typing(context, chat.id)
-    answer = await asyncio.to_thread(services.dialogue.ask, question, lang)
-    services.note(chat.id, services.dialogue.exchange(question, answer))
-    await send_reply(context.bot, chat.id, answer, services, reply_to=_thread_anchor(message, chat))
+    response = await asyncio.to_thread(services.dialogue.respond, question, lang, chat.id)
+    services.note(chat.id, services.dialogue.exchange(question, response.replies[0]))
+    anchor = _thread_anchor(message, chat)
+    for page in response.replies:
+        await send_reply(context.bot, chat.id, page, services, reply_to=anchor)
+
+
+async def nothing_to_cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/cancel outside any conversation (those in one are answered by the conversation)."""
+    chat = update.effective_chat
+    if chat is None:
+        return
+    await context.bot.send_message(
+        chat.id,
+        text(language_of(update, context), "nothing_to_cancel"),
+        reply_markup=ReplyKeyboardRemove() if chat.type == Chat.PRIVATE else None,
+    )
+
+
+async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """``/foo``: a short help, in private or when addressed to this bot in a group."""
+    message, chat = update.effective_message, update.effective_chat
+    if message is None or chat is None or not message.text:
+        return
+    _, _, addressee = message.text.split()[0].partition("@")
+    to_me = addressee.lower() == (context.bot.username or "").lower()
+    if not to_me and (addressee or chat.type != Chat.PRIVATE):
+        return  # another bot's command, or a bare command in a group
+    await reply(update, context, Reply(text(language_of(update, context), "unknown_command")))
 
 
 async def on_other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -134,6 +160,8 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await query.edit_message_text(outcome.reply.html)
     elif outcome.reply is not None:
         await reply(update, context, outcome.reply)
+    for page in outcome.more:  # the next cards of a funding screen
+        await reply(update, context, page)
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -1,6 +1,7 @@
 """Hand-off to a regional referent, both sides, through the fake Bot API server."""
 
 import asyncio
+import datetime as dt
 
 import pytest
 from pydantic import SecretStr
@@ -343,3 +344,40 @@ async def test_the_dossier_carries_answers_with_their_sources(bot, bot_api: Fake
     dossier = (await bot_api.wait_for_messages(REF, 2))[-1]
     assert "Comment adhérer au réseau Horizon ?" in dossier.text
     assert "15 mars 2027" in dossier.text and "[1] Guide Horizon p. 1" in dossier.text
+
+
+async def _next(bot_api: FakeBotApi, chat: int, update) -> str:
+    """Push an update and return the text of the next message the bot sends to ``chat``."""
+    before = len(bot_api.sent(chat_id=chat))
+    bot_api.push(update)
+    return (await bot_api.wait_for_messages(chat, before + 1))[before].text
+
+
+async def test_an_abandoned_hand_off_ends_after_the_timeout(bot, bot_api, clock):
+    where = await _next(bot_api, USER, bot_api.command(USER, "/referent"))
+    assert where.startswith("Où se trouve votre collectivité")
+    clock.now += dt.timedelta(minutes=31)  # the user walked away, and comes back with a question
+    answer = await _next(
+        bot_api, USER, bot_api.message(USER, "Comment adhérer au réseau Horizon ?")
+    )
+    assert "15 mars 2027" in answer
+
+
+async def test_commands_leave_any_flow_and_always_answer(bot, bot_api):
+    assert "rien à annuler" in await _next(bot_api, USER, bot_api.command(USER, "/cancel"))
+    assert "ne connais pas cette commande" in await _next(
+        bot_api, USER, bot_api.command(USER, "/foo")
+    )
+    await _next(bot_api, USER, bot_api.command(USER, "/financements"))
+    await _next(bot_api, USER, bot_api.command(USER, "/referent"))  # leaves the funding flow
+    consent = await _next(bot_api, USER, bot_api.message(USER, "44000 Nantes"))
+    assert "Avant de continuer" in consent
+    assert (
+        await _next(bot_api, USER, bot_api.button(USER, "consent:yes")) == "Votre nom et prénom ?"
+    )
+    assert "Comment m'utiliser" in await _next(bot_api, USER, bot_api.command(USER, "/help"))
+    answer = await _next(
+        bot_api, USER, bot_api.message(USER, "Comment adhérer au réseau Horizon ?")
+    )
+    assert "15 mars 2027" in answer  # a question again, not the name
+    assert "rien à annuler" in await _next(bot_api, USER, bot_api.command(USER, "/cancel"))
