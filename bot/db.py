@@ -126,6 +126,7 @@ class Outbox(Base):
     buttons: Mapped[str] = mapped_column(Text, default="[]")  # JSON [[label, data], …]
     # set: edit this message (a dossier taken, closed or erased) instead of sending a new one
     edit_message_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    message_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)  # once sent
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
@@ -165,7 +166,10 @@ class Counter(Base):
     value: Mapped[int] = mapped_column(Integer, default=0)
 
 
-ADDED_COLUMNS = {("outbox", "edit_message_id"): "BIGINT"}  # columns newer than some databases
+ADDED_COLUMNS = {  # columns newer than some databases
+    ("outbox", "edit_message_id"): "BIGINT",
+    ("outbox", "message_id"): "BIGINT",
+}
 
 
 def _add_missing_columns(engine: Engine) -> None:

@@ -13,6 +13,7 @@ import datetime as dt
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Literal
 
 from pydantic import BaseModel
 from sqlalchemy import select
@@ -28,6 +29,13 @@ MAX_ATTEMPTS = 8
 ERASED = "[effacé]"
 ERASED_STATE = "erased"
 OPEN_STATES = ("new", "delivered", "taken")
+
+
+class Thread(BaseModel):
+    """What became of a user's reply in a dossier's thread."""
+
+    outcome: Literal["sent", "closed", "waiting", "none"]  # none: not a reply to a dossier
+    handoff_id: int = 0
 
 
 class Erasure(BaseModel):
@@ -259,6 +267,7 @@ class Handoffs:
             if row is None or row.sent_at is not None:
                 return
             row.sent_at = utcnow()
+            row.message_id = message_id
             handoff = session.get(Handoff, row.handoff_id) if row.handoff_id else None
             if row.purpose == "dossier" and handoff is not None and handoff.state == "new":
                 handoff.state = "delivered"
@@ -277,6 +286,17 @@ class Handoffs:
             delay = dt.timedelta(seconds=min(3600, 5 * 2**row.attempts))
             row.next_attempt_at = naive_utc(self.clock()) + delay
             row.failed = permanent or row.attempts >= MAX_ATTEMPTS
+            handoff = session.get(Handoff, row.handoff_id) if row.handoff_id else None
+            if row.failed and row.purpose == "reply" and handoff and handoff.referent_chat_id:
+                html = referent_text("reply_failed", id=handoff.id)  # the referent must know
+                session.add(
+                    Outbox(
+                        handoff_id=handoff.id,
+                        purpose="undelivered",
+                        chat_id=handoff.referent_chat_id,
+                        html=html,
+                    )
+                )
 
     def act(self, chat_id: int, handoff_id: int, action: str) -> tuple[bool, str]:
         """A referent takes or closes a dossier of their network (anything else is refused)."""
@@ -303,14 +323,10 @@ class Handoffs:
             return True, target
 
     def relay(self, chat_id: int, replied_message_id: int, message: str) -> bool:
-        """A referent's reply to a dossier message goes to the user, signed by the network."""
+        """A referent's reply to a dossier message (or to the user's relayed words) goes to the
+        user, signed by the network."""
         with self.database.session() as session, session.begin():
-            handoff = session.scalar(
-                select(Handoff).where(
-                    Handoff.referent_chat_id == chat_id,
-                    Handoff.referent_message_id == replied_message_id,
-                )
-            )
+            handoff = _thread_of(session, chat_id, replied_message_id)
             network = self.network_of(chat_id)
             if handoff is None or network != handoff.network_id or not handoff.user_chat_id:
                 return False
@@ -335,6 +351,26 @@ class Handoffs:
                 handoff.state = "taken"
                 handoff.updated_at = utcnow()
             return True
+
+    def relay_from_user(self, user_chat_id: int, replied_message_id: int, message: str) -> Thread:
+        """A user's reply to a message of their open dossier goes to the referent chat, signed
+        with the dossier number; a closed dossier relays nothing."""
+        with self.database.session() as session, session.begin():
+            handoff = _thread_of(session, user_chat_id, replied_message_id)
+            if handoff is None or handoff.user_chat_id != user_chat_id:
+                return Thread(outcome="none")
+            if handoff.state not in OPEN_STATES:
+                return Thread(outcome="closed", handoff_id=handoff.id)
+            destination = handoff.referent_chat_id or self.referent_chat(handoff.network_id)
+            if destination is None:
+                return Thread(outcome="waiting", handoff_id=handoff.id)
+            html = referent_text(
+                "user_reply", id=handoff.id, name=escape(handoff.name), message=escape(message)
+            )
+            session.add(
+                Outbox(handoff_id=handoff.id, purpose="user_reply", chat_id=destination, html=html)
+            )
+            return Thread(outcome="sent", handoff_id=handoff.id)
 
     def open_dossiers(self, chat_id: int) -> list[Handoff] | None:
         """The open dossiers of the chat's network; ``None`` when the chat is no referent."""
@@ -417,6 +453,21 @@ class Handoffs:
                 out.setdefault(row.network_id, {}).setdefault(row.state, 0)
                 out[row.network_id][row.state] += 1
         return out
+
+
+def _thread_of(session: Session, chat_id: int, message_id: int) -> Handoff | None:
+    """The dossier a message of this chat belongs to: the dossier itself, or one relayed."""
+    handoff = session.scalar(
+        select(Handoff).where(
+            Handoff.referent_chat_id == chat_id, Handoff.referent_message_id == message_id
+        )
+    )
+    if handoff is not None:
+        return handoff
+    handoff_id = session.scalar(
+        select(Outbox.handoff_id).where(Outbox.chat_id == chat_id, Outbox.message_id == message_id)
+    )
+    return session.get(Handoff, handoff_id) if handoff_id else None
 
 
 def _anonymise(row: Handoff) -> None:

@@ -312,3 +312,38 @@ def test_a_configured_chat_receives_what_waited_at_start(database, clock):
     assert after.deliver_waiting() == 1
     [dossier] = after.pending()
     assert dossier.chat_id == -500
+
+
+def _due(handoffs, purpose_text: str):
+    return next(p for p in handoffs.pending() if purpose_text in p.html)
+
+
+def test_the_user_answers_the_referent_until_the_dossier_is_closed(handoffs):
+    handoffs.join(-100, "PDL")
+    handoff, _ = handoffs.create("k", _request())
+    handoffs.sent(handoffs.pending()[0].id, message_id=555)
+    assert handoffs.relay(-100, 555, "Bonjour Marie, mardi ?")
+    handoffs.sent(_due(handoffs, "mardi ?").id, message_id=777)  # in the user's chat
+    thread = handoffs.relay_from_user(11, 777, "Mardi <10h> me va.")
+    assert (thread.outcome, thread.handoff_id) == ("sent", handoff.id)
+    relayed = _due(handoffs, "me va")
+    assert relayed.chat_id == -100
+    assert f"Demande n° {handoff.id}" in relayed.html and "Mardi &lt;10h&gt; me va." in relayed.html
+    handoffs.sent(relayed.id, message_id=888)  # in the referent chat
+    assert handoffs.relay(-100, 888, "Parfait.")  # the referent answers the user's message
+    assert _due(handoffs, "Parfait.").chat_id == 11
+    assert handoffs.relay_from_user(12, 777, "Moi aussi").outcome == "none"  # not theirs
+    assert handoffs.relay_from_user(11, 4242, "Une question").outcome == "none"
+    handoffs.act(-100, handoff.id, "close")
+    assert handoffs.relay_from_user(11, 777, "Encore une chose").outcome == "closed"
+    assert not any("Encore une chose" in p.html for p in handoffs.pending())
+
+
+def test_a_reply_the_user_cannot_receive_is_reported_to_the_referent(handoffs):
+    handoffs.join(-100, "PDL")
+    handoff, _ = handoffs.create("k", _request())
+    handoffs.sent(handoffs.pending()[0].id, message_id=555)
+    handoffs.relay(-100, 555, "Bonjour")
+    handoffs.failed(_due(handoffs, "Bonjour").id, permanent=True)  # the user blocked the bot
+    warning = _due(handoffs, "n'a pas pu être remis")
+    assert warning.chat_id == -100 and f"n° {handoff.id}" in warning.html

@@ -327,7 +327,8 @@ async def act(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def relay(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A referent replies to a dossier message: the reply goes to the user."""
+    """A reply to a message of a dossier's thread: a referent's goes to the user, the user's
+    goes to the referent chat (until the dossier is closed)."""
     message, chat = update.effective_message, update.effective_chat
     replied = message.reply_to_message if message else None
     if message is None or chat is None or replied is None or not message.text:
@@ -336,9 +337,18 @@ async def relay(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     handoffs = services_of(context).handoffs
     relayed = await asyncio.to_thread(handoffs.relay, chat.id, replied.message_id, message.text)
-    if not relayed:
-        return
-    await reply(update, context, Reply(escape(_referent(context, "relayed"))))
+    if relayed:
+        await reply(update, context, Reply(escape(_referent(context, "relayed"))))
+    else:
+        thread = await asyncio.to_thread(
+            handoffs.relay_from_user, chat.id, replied.message_id, message.text
+        )
+        if thread.outcome == "none":
+            return  # a reply to an answer: a question for the assistant
+        lang = language_of(update, context)
+        await reply(
+            update, context, Reply(text(lang, f"thread_{thread.outcome}", id=thread.handoff_id))
+        )
     _send_outbox_now(context)
     raise ApplicationHandlerStop  # not a question for the assistant
 

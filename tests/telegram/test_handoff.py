@@ -133,7 +133,23 @@ async def test_the_whole_hand_off(bot, bot_api: FakeBotApi, services):
         "💬 <b>Message de Pays de la Loire Coopération Internationale</b> :\n"
         "Bonjour Marie, appelons-nous mardi."
     )
-    assert "Message transmis" in (await bot_api.wait_for_messages(REF, 3))[-1].text
+    assert "Message enregistré" in (await bot_api.wait_for_messages(REF, 3))[-1].text
+    # the user answers by replying to the referent's message: it reaches the referent chat
+    answer = bot_api.message(
+        USER,
+        "Mardi 10 h me va.",
+        reply_to_message={
+            **reply_to,
+            "chat": {"id": USER, "type": "private"},
+            "message_id": relayed.result["message_id"],
+        },
+    )
+    bot_api.push(answer)
+    assert (await bot_api.wait_for_messages(USER, 14))[-1].text.startswith(
+        "Message transmis au réseau (demande n° 1)"
+    )
+    back = (await bot_api.wait_for_messages(REF, 4))[-1]
+    assert "Demande n° 1" in back.text and "Marie Curie" in back.text and "Mardi 10 h" in back.text
     [handoff] = _handoffs(services)
     assert handoff.state == "taken" and handoff.network_id == "pdlci"
     with services.database.session() as session:
