@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from telegram import KeyboardButton, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
+from telegram import Chat, KeyboardButton, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
 from telegram.ext import ApplicationHandlerStop, ContextTypes, ConversationHandler
 
 from ..catalogue import DEFAULT
@@ -57,6 +57,12 @@ async def begin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
         await update.callback_query.answer()
     _draft(context).clear()
     lang = language_of(update, context)
+    chat = update.effective_chat
+    if chat is not None and chat.type != Chat.PRIVATE:  # nothing personal is asked in a group
+        url = f"https://t.me/{context.bot.username}?start=referent"
+        button = Button(text(lang, "button_private"), url=url)
+        await reply(update, context, Reply(text(lang, "handoff_in_group"), [[button]]))
+        return ConversationHandler.END
     networks = services_of(context).directory.networks
     buttons = [[Button(n.name, f"net:{n.id}")] for n in networks]
     buttons.append([Button(text(lang, "other_region"), "net:other")])

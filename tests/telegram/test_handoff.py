@@ -397,3 +397,19 @@ async def test_commands_leave_any_flow_and_always_answer(bot, bot_api):
     )
     assert "15 mars 2027" in answer  # a question again, not the name
     assert "rien à annuler" in await _next(bot_api, USER, bot_api.command(USER, "/cancel"))
+
+
+async def test_a_hand_off_asked_in_a_group_continues_privately(bot, bot_api: FakeBotApi, services):
+    group = -4242
+    bot_api.push(bot_api.command(group, "/referent", user_id=USER, chat_type="group"))
+    [page] = await bot_api.wait_for_messages(group)
+    assert "continuons en privé" in page.text
+    [[button]] = page.buttons
+    assert button["url"] == "https://t.me/inspire_test_bot?start=referent"
+    bot_api.push(bot_api.message(group, "44000 Nantes", user_id=USER, chat_type="group"))
+    bot_api.push(bot_api.button(group, "menu:referent"))  # the 🤝 button under an answer
+    await bot_api.wait_for_messages(group, 2)
+    await asyncio.sleep(0.5)
+    texts = [m.text for m in bot_api.sent(chat_id=group)]
+    assert len(texts) == 2 and all("continuons en privé" in t for t in texts)
+    assert not any(c.params.get("reply_markup", {}).get("keyboard") for c in bot_api.calls)
