@@ -1,4 +1,5 @@
-"""Deadline reminders: which followed calls are due a reminder today (30, 7 and 1 days before)."""
+"""Alerts: which followed calls are due a deadline reminder today (30, 7 and 1 days before), and
+which followed programmes have just opened their next edition."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from dataclasses import dataclass
 
 from .calls import Call
 from .db import Subscription
+from .matching import Matcher, Suggestion
 
 THRESHOLDS = (1, 7, 30)  # days before a deadline
 
@@ -39,3 +41,27 @@ def due_reminders(
         if crossed and not crossed <= subscription.sent():
             due.append(Due(subscription, call, days, crossed))
     return due
+
+
+NEXT = "next:"  # subscriptions to the next edition of a programme (see the dialogue)
+
+
+def due_openings(subscriptions: list[Subscription], matcher: Matcher) -> list[Opened]:
+    """Followers of a programme's next edition whose programme now has an open edition."""
+    opened = []
+    for subscription in subscriptions:
+        if not subscription.call_id.startswith(NEXT):
+            continue
+        record = subscription.call_id.removeprefix(NEXT)
+        found = matcher.describe(record, subscription.description, subscription.language)
+        if found is not None and found.status == "open":
+            opened.append(Opened(subscription, found))
+    return opened
+
+
+@dataclass(frozen=True)
+class Opened:
+    """News to send: the edition a follower waited for is open (the subscription then ends)."""
+
+    subscription: Subscription
+    suggestion: Suggestion

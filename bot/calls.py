@@ -43,6 +43,7 @@ class Call(BaseModel):
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)
     programme: str = Field(min_length=2)
+    programme_id: str | None = None  # the programme record this call is an edition of
     title: str = Field(min_length=2)
     call_identifier: str | None = None
     summary: str = Field(min_length=20)
@@ -61,7 +62,7 @@ class Call(BaseModel):
     url: HttpUrl | None = None
     sources: list[HttpUrl] = Field(min_length=1)
     checked: dt.date
-    origin: Literal["curated", "portal"] = "curated"
+    origin: Literal["curated", "portal", "aides-territoires"] = "curated"
 
     @property
     def link(self) -> str:
@@ -109,7 +110,8 @@ class CallsFile(BaseModel):
     problems: list[str]
 
 
-def _describe(error: ValidationError) -> str:
+def describe_error(error: ValidationError) -> str:
+    """One line naming each bad field of a record."""
     parts = []
     for item in error.errors():
         field = ".".join(str(p) for p in item["loc"]) or "(record)"
@@ -141,7 +143,7 @@ def load_calls(path: Path) -> CallsFile:
         try:
             call = Call.model_validate(record)
         except ValidationError as exc:
-            problems.append(f"{path}: {label}: {_describe(exc)}")
+            problems.append(f"{path}: {label}: {describe_error(exc)}")
             continue
         if call.id in seen:
             problems.append(f"{path}: {label}: field 'id': duplicate id '{call.id}'")

@@ -10,7 +10,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from .answering import Answer
 from .assistant import Assistant
@@ -20,6 +20,9 @@ from .errors import InspireError
 from .language import SUPPORTED
 from .messages import message
 from .redaction import install_redaction
+
+if TYPE_CHECKING:
+    from .matching import Suggestion
 
 log = logging.getLogger("inspire-bot")
 
@@ -125,21 +128,39 @@ def _calls(settings: Settings, args: argparse.Namespace) -> int:
         country=args.country,
         partner_country=args.partner_country,
     )
-    suggestions = matcher.suggest(profile)
+    proposal = matcher.propose(profile, lang="fr")
     assistant.shutdown()
     if args.json:
         payload = {
             "profile": profile.model_dump(),
-            "calls": [s.model_dump(mode="json") for s in suggestions],
+            "calls": [s.model_dump(mode="json") for s in proposal.suggestions],
+            "closest": [s.model_dump(mode="json") for s in proposal.closest],
+            "searches": proposal.links,
         }
         print(json.dumps(payload, ensure_ascii=False))
         return 0
-    if not suggestions:
-        print("No call in the base fits this description.")
-    for s in suggestions:
-        when = f"deadline {s.deadline} ({s.days_left} days left)" if s.deadline else s.expected
-        print(f"[{s.status}] {s.title} — {s.programme}\n  {when}\n  {s.why}\n  {s.url}\n")
+    if not proposal.suggestions:
+        print("Nothing in the base fits this project well. Closest programmes, to be checked:\n")
+    elif proposal.live < min(3, len(proposal.suggestions)):
+        print(f"Only {proposal.live} open or forthcoming call(s) fit today.\n")
+    for s in proposal.suggestions or proposal.closest:
+        print(f"[{s.status}] {s.title} — {s.programme}\n  {_next_step(s)}\n  {s.why}\n  {s.url}\n")
+    if not proposal.suggestions:
+        print("Search also: " + " ; ".join(proposal.links.values()))
     return 0
+
+
+def _next_step(s: Suggestion) -> str:
+    """The next step of a suggestion, in one line."""
+    if s.status == "open" and s.deadline:
+        return f"deadline {s.deadline} ({s.days_left} days left)"
+    if s.status == "forthcoming" and s.opens:
+        return f"opens on {s.opens}"
+    if s.status == "expected":
+        return f"next edition expected around {s.expected} (a forecast)"
+    if s.status == "permanent":
+        return f"always open: {s.rhythm}"
+    return "no edition announced"
 
 
 def _referent(settings: Settings, text: str, as_json: bool) -> int:

@@ -42,8 +42,9 @@ class Settings(BaseSettings):
     # background passage by this margin (cosine, multilingual-e5), or is below the floor.
     abstain_margin: float = Field(default=0.02, ge=-1.0, le=1.0)
     abstain_floor: float = Field(default=0.74, ge=0.0, le=1.0)
-    # The same test for project descriptions against the calls (descriptions score lower).
-    match_margin: float = Field(default=0.0, ge=-1.0, le=1.0)
+    # The same test for project descriptions against the calls and programmes (descriptions
+    # score lower: a flood-adaptation project sits at -0.005, off-topic ones below -0.03).
+    match_margin: float = Field(default=-0.02, ge=-1.0, le=1.0)
     question_max_chars: int = Field(default=1000, ge=50)
     # Answer cards (knowledge/answers): the closest card answers when its best phrasing is this
     # close to the question (cosine), this much closer than the next card and than the off-topic

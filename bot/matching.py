@@ -1,5 +1,6 @@
-"""Funding-call suggestions for a project: filter on what the records say, rank with the hybrid
-retriever restricted to calls, and say in a line why each call fits."""
+"""Funding suggestions for a project: programmes (with their editions) and calls of their own,
+filtered on what the records say, ranked with the hybrid retriever restricted to calls, kept
+when close enough, each with its next step and a line on why it fits."""
 
 from __future__ import annotations
 
@@ -8,20 +9,30 @@ import logging
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Literal
+from urllib.parse import quote_plus
 
 from pydantic import BaseModel, Field
 
 from .assistant import Assistant
-from .calls import Authority, Call, Status, load_calls
+from .calls import Authority, Call, load_calls
 from .errors import KnowledgeError
 from .index.lexical import tokenize
 from .index.manifest import outside_reason
+from .programmes import PROGRAMMES_FILE, Programme, load_programme_folder, month_name, standing
 from .retrieval import Mode
 from .text import split_sentences
 
 log = logging.getLogger(__name__)
-CLOSED_PENALTY = 0.85  # a closed call expected again ranks a little below an open one
 POOL = 60
+RELEVANCE_FLOOR = 0.80  # a card is shown when the project is this close to it (cosine)…
+RELEVANCE_MARGIN = 0.03  # …and not far below the best card
+CardStatus = Literal["open", "forthcoming", "expected", "permanent", "ended"]
+PORTAL_SEARCH = (
+    "https://ec.europa.eu/info/funding-tenders/opportunities/portal/screen/opportunities/"
+    "calls-for-proposals?keywords={words}"
+)
+AIDES_TERRITOIRES_SEARCH = "https://aides-territoires.beta.gouv.fr/aides/?keyword={words}"
 WHY_LABEL = {
     "fr": "En commun avec votre projet",
     "en": "In common with your project",
@@ -40,31 +51,64 @@ class Profile(BaseModel):
 
 
 class Suggestion(BaseModel):
-    """A call that fits, with what is needed to decide."""
+    """A programme (or a call of its own) that fits, with its next step, in one language."""
 
-    id: str
+    id: str  # the open or forthcoming edition, else the programme (or the call itself)
+    programme_id: str | None = None
     title: str
     programme: str
-    status: Status
-    deadline: dt.date | None
-    days_left: int | None
-    expected: str = ""  # for a closed call that recurs: the usual next edition (an expectation)
+    status: CardStatus
+    deadline: dt.date | None = None
+    days_left: int | None = None
+    opens: dt.date | None = None  # forthcoming: the opening day
+    expected: str = ""  # expected: the month the next edition should open ("avril 2027")
+    rhythm: str = ""  # the programme's usual rhythm, in the card's language
     amounts: str = ""
     cofinancing_rate: str = ""
     url: str
     checked: dt.date
     score: float
+    relevance: float = 0.0  # cosine similarity of the project to the record
     why: str
+    check_partner: bool = False  # the partner country is not listed: check eligibility
+    lang: str = "fr"  # the language of every text of the card
+
+    @property
+    def has_next_step(self) -> bool:
+        """Open, forthcoming, expected (with its month) or always open."""
+        return self.status in ("open", "forthcoming", "permanent") or (
+            self.status == "expected" and bool(self.expected)
+        )
+
+    @property
+    def follow(self) -> str:
+        """What 🔔 does: deadline reminders, or news when the next edition opens."""
+        return "deadline" if self.status == "open" and self.deadline else "next"
+
+
+class Proposal(BaseModel):
+    """What the funding screen shows: the suggestions above the floor, or the closest ones."""
+
+    suggestions: list[Suggestion]
+    closest: list[Suggestion] = Field(default_factory=list)  # when nothing fits well
+    links: dict[str, str] = Field(default_factory=dict)  # searches for the profile
+
+    @property
+    def live(self) -> int:
+        """How many suggestions are open or forthcoming."""
+        return sum(s.status in ("open", "forthcoming") for s in self.suggestions)
 
 
 def load_call_folder(folder: Path) -> dict[str, Call]:
-    """Every call of every file in ``knowledge/calls/``.
+    """Every call of every file in ``knowledge/calls/`` (the programmes file aside).
 
     Bad records, bad files (not a list, an impossible date…) and links are reported and left
     out: a broken file never stops the bot.
     """
     calls: dict[str, Call] = {}
     for path in sorted(folder.glob("*.y*ml")):
+        if path.name == PROGRAMMES_FILE:
+            continue
         reason = outside_reason(folder, path)
         if reason:
             log.warning("Calls file %s skipped: %s", path.name, reason)
@@ -84,118 +128,205 @@ def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def card_language(lang: str) -> str:
+    """Records are written in French and English: other languages get English cards."""
+    return "fr" if lang == "fr" else "en"
+
+
 class Matcher:
-    """Suggests calls from the records and the index; ``clock`` is injectable for tests."""
+    """Suggests programmes and calls from the records and the index; ``clock`` is injectable."""
 
     def __init__(
         self,
         assistant: Assistant,
         calls: dict[str, Call],
         clock: Callable[[], dt.datetime] = utc_now,
+        programmes: dict[str, Programme] | None = None,
     ) -> None:
         self.assistant = assistant
         self.calls = calls
         self.clock = clock
+        if programmes is None:
+            programmes = load_programme_folder(assistant.settings.knowledge_dir / "calls")
+        self.programmes = programmes
 
-    def eligible(self, profile: Profile, now: dt.datetime) -> dict[str, Call]:
-        """Calls the profile may apply to, open, forthcoming or expected again."""
-        out = {}
+    def editions(self) -> dict[str, list[Call]]:
+        """The calls of each programme."""
+        out: dict[str, list[Call]] = {pid: [] for pid in self.programmes}
         for call in self.calls.values():
-            if not call.accepts(profile.authority, profile.partner_country):
-                continue
-            if profile.country and not call.accepts(None, profile.country):
-                continue
-            if call.status(now) == "closed" and not call.recurrence:
-                continue
-            out[call.id] = call
+            if call.programme_id in out:
+                out[call.programme_id].append(call)
         return out
+
+    def unit_of(self, record_id: str) -> str | None:
+        """The programme a record belongs to, or the call itself when it has none."""
+        if record_id in self.programmes:
+            return record_id
+        call = self.calls.get(record_id)
+        if call is None:
+            return None
+        return call.programme_id if call.programme_id in self.programmes else call.id
 
     def suggest(
         self, profile: Profile, k: int = 5, mode: Mode = "hybrid", lang: str = "fr"
     ) -> list[Suggestion]:
-        """The best ``k`` calls for the profile, best first (empty when nothing is relevant)."""
+        """The best ``k`` suggestions above the relevance floor, best first."""
+        return self.propose(profile, k=k, mode=mode, lang=lang).suggestions
+
+    def propose(
+        self, profile: Profile, k: int = 9, mode: Mode = "hybrid", lang: str = "fr"
+    ) -> Proposal:
+        """Suggestions with a next step, above a per-card floor; else the closest ones."""
         now = self.clock()
+        lang = card_language(lang)
         query = " ".join([profile.description, *profile.themes])
-        settings = self.assistant.settings
         evidence = self.assistant.answerer.evidence(query, kind="call", mode=mode, k=POOL)
-        if evidence.weak(settings.match_margin, settings.abstain_floor):
-            return []
-        candidates = self.eligible(profile, now)
-        ranked: dict[str, float] = {}
-        for hit in evidence.hits:  # one embedding and one search for both decisions
-            call_id = hit.chunk.id.split(":")[1]
-            if call_id in candidates and call_id not in ranked:
-                ranked[call_id] = hit.score
-        suggestions = [
-            self._suggestion(candidates[cid], score, now, query, lang)
-            for cid, score in ranked.items()
-        ]
-        suggestions.sort(key=lambda s: -s.score)
-        return _one_per_edition_family(suggestions, self.calls)[:k]
+        editions = self.editions()
+        ranked: list[Suggestion] = []
+        seen: set[str] = set()
+        for hit in evidence.hits:  # one embedding and one search for every decision
+            unit = self.unit_of(hit.chunk.id.split(":")[1])
+            if unit is None or unit in seen:
+                continue
+            seen.add(unit)
+            relevance = evidence.relevance.get(hit.chunk.id, 0.0)
+            suggestion = self._unit(unit, profile, editions, now, query, lang, hit.score)
+            if suggestion is not None and suggestion.has_next_step:
+                ranked.append(suggestion.model_copy(update={"relevance": round(relevance, 4)}))
+        ranked.sort(key=lambda s: -s.score)
+        best = max((s.relevance for s in ranked), default=0.0)
+        floor = max(RELEVANCE_FLOOR, best - RELEVANCE_MARGIN)
+        weak = evidence.weak(
+            self.assistant.settings.match_margin, self.assistant.settings.abstain_floor
+        )
+        fitting = [] if weak else [s for s in ranked if s.relevance >= floor][:k]
+        closest = [] if fitting else ranked[:3]
+        return Proposal(suggestions=fitting, closest=closest, links=search_links(profile))
 
-    def describe(self, call: Call, query: str, lang: str = "fr") -> Suggestion:
-        """A card's worth of facts about one call (for reminders)."""
-        return self._suggestion(call, 0.0, self.clock(), query, lang)
+    def describe(self, record_id: str, query: str, lang: str = "fr") -> Suggestion | None:
+        """A card's worth of facts about a programme or call (for reminders and news)."""
+        unit = self.unit_of(record_id)
+        if unit is None:
+            return None
+        now = self.clock()
+        return self._unit(
+            unit,
+            Profile(description=query or "?"),
+            self.editions(),
+            now,
+            query,
+            card_language(lang),
+            0.0,
+            filter_profile=False,
+        )
 
-    def _suggestion(
-        self, call: Call, score: float, now: dt.datetime, query: str, lang: str
-    ) -> Suggestion:
+    def _unit(
+        self,
+        unit: str,
+        profile: Profile,
+        editions: dict[str, list[Call]],
+        now: dt.datetime,
+        query: str,
+        lang: str,
+        score: float,
+        filter_profile: bool = True,
+    ) -> Suggestion | None:
+        programme = self.programmes.get(unit)
+        if programme is None:
+            return self._call(self.calls[unit], profile, now, query, lang, score, filter_profile)
+        if filter_profile and (
+            (
+                profile.authority
+                and programme.applicants
+                and profile.authority not in programme.applicants
+            )
+            or not programme.applicant_from(profile.country)
+        ):
+            return None
+        here = standing(programme, editions.get(unit, []), now)
+        edition = here.edition
+        deadline = edition.next_deadline(now) if edition else None
+        return Suggestion(
+            id=edition.id if edition else programme.id,
+            programme_id=programme.id,
+            title=programme.name.get(lang),
+            programme=programme.funder,
+            status=here.status,
+            deadline=deadline.date if deadline else None,
+            days_left=edition.days_left(now) if edition else None,
+            opens=edition.opens if edition and here.status == "forthcoming" else None,
+            expected=month_name(here.expected, lang) if here.expected else "",
+            rhythm=programme.rhythm_note.get(lang),
+            amounts=programme.amounts.get(lang) if programme.amounts else "",
+            cofinancing_rate=(
+                programme.cofinancing_rate.get(lang) if programme.cofinancing_rate else ""
+            ),
+            url=edition.link if edition and edition.url else str(programme.url),
+            checked=max([programme.checked, *([edition.checked] if edition else [])]),
+            score=round(score, 5),
+            why=why_it_fits(programme.themes, programme.summary.get(lang), query, lang),
+            check_partner=not programme.lists_partner(profile.partner_country),
+            lang=lang,
+        )
+
+    def _call(
+        self,
+        call: Call,
+        profile: Profile,
+        now: dt.datetime,
+        query: str,
+        lang: str,
+        score: float,
+        filter_profile: bool,
+    ) -> Suggestion | None:
+        """A call without a programme record (a portal or Aides-territoires record)."""
+        if filter_profile and not call.accepts(profile.authority, None):
+            return None
         status = call.status(now)
         deadline = call.next_deadline(now)
-        if status == "closed":
-            score *= CLOSED_PENALTY
+        partner = profile.partner_country
         return Suggestion(
             id=call.id,
             title=call.title,
             programme=call.programme,
-            status=status,
+            status="ended" if status == "closed" else status,
             deadline=deadline.date if deadline else None,
             days_left=call.days_left(now),
-            expected=call.recurrence if status == "closed" else "",
-            amounts=call.amounts,
+            opens=call.opens if status == "forthcoming" else None,
+            amounts=call.amounts if lang == "en" or call.origin != "portal" else "",
             cofinancing_rate=call.cofinancing_rate,
             url=call.link,
             checked=call.checked,
             score=round(score, 5),
-            why=why_it_fits(call, query, lang),
+            why=why_it_fits(call.themes, _summary_in(call, lang), query, lang),
+            check_partner=bool(partner and not call.accepts(None, partner)),
+            lang=lang,
         )
 
 
-def _family(call: Call) -> tuple[str, str]:
-    """Editions of one recurring call share a family: same programme, title without the year."""
-    return call.programme.split(" – ")[0], re.sub(r"\b(19|20)\d\d\b", "", call.title).strip()
+def _summary_in(call: Call, lang: str) -> str:
+    """The portal writes in English: a French card gives no English sentence from it."""
+    return "" if call.origin == "portal" and lang != "en" else call.summary
 
 
-def _one_per_edition_family(
-    suggestions: list[Suggestion], calls: dict[str, Call]
-) -> list[Suggestion]:
-    """Keep one edition per family: an open one if any, else the latest, at the best score."""
-    groups: dict[tuple[str, str], list[Suggestion]] = {}
-    for suggestion in suggestions:
-        groups.setdefault(_family(calls[suggestion.id]), []).append(suggestion)
-    kept = []
-    for group in groups.values():
-        best_score = group[0].score
-        chosen = max(
-            group,
-            key=lambda s: (
-                s.status != "closed",
-                calls[s.id].checked,
-                max((d.date for d in calls[s.id].deadlines), default=dt.date.min),
-            ),
-        )
-        kept.append(chosen.model_copy(update={"score": best_score}))
-    kept.sort(key=lambda s: -s.score)
-    return kept
+def search_links(profile: Profile) -> dict[str, str]:
+    """The EU portal's and Aides-territoires' searches for the project's main words."""
+    words = [w for w in re.findall(r"\w+", profile.description) if len(w) > 4][:4]
+    query = quote_plus(" ".join(words))
+    return {
+        "portal": PORTAL_SEARCH.format(words=query),
+        "aides_territoires": AIDES_TERRITOIRES_SEARCH.format(words=query),
+    }
 
 
-def why_it_fits(call: Call, query: str, lang: str = "fr") -> str:
-    """The call's themes that share words with the project, then its first sentence."""
+def why_it_fits(themes: list[str], summary: str, query: str, lang: str = "fr") -> str:
+    """The record's themes that share words with the project, then its first sentence."""
     wanted = set(tokenize(query))
-    shared = [theme for theme in call.themes if wanted & set(tokenize(theme))]
-    sentences = split_sentences(call.summary) or [call.summary]
+    shared = [theme for theme in themes if wanted & set(tokenize(theme))]
+    sentences = split_sentences(summary) or [summary]
     first = sentences[0] if len(sentences[0]) <= 220 else sentences[0][:217].rsplit(" ", 1)[0] + "…"
     if shared:
         colon = " :" if lang == "fr" else ":"
-        return f"{WHY_LABEL.get(lang, WHY_LABEL['en'])}{colon} {', '.join(shared[:4])}. {first}"
+        label = WHY_LABEL.get(lang, WHY_LABEL["en"])
+        return f"{label}{colon} {', '.join(shared[:4])}. {first}".strip()
     return first

@@ -76,13 +76,13 @@ def chat(
                 draft["description"], draft.get("authority"), pressed.partition(":")[2]
             )
             draft, replies = None, dialogue.suggestions(profile, lang)
-        elif pressed.startswith("rm:"):
+        elif pressed.startswith(("rm:", "nx:")):
             replies = [Reply(text(lang, "terminal_alerts"))]
         elif pressed:
             outcome = dialogue.press(pressed, lang)
             lang = outcome.language or lang
             replies = (
-                [outcome.reply]
+                [outcome.reply, *outcome.more]
                 if outcome.reply
                 else [Reply(outcome.toast)]
                 if outcome.toast

@@ -13,8 +13,8 @@ REPO = Path(__file__).resolve().parent.parent
 def test_shipped_curated_calls_are_valid():
     result = load_calls(REPO / "knowledge" / "calls" / "curated.yaml")
     assert result.problems == []
-    assert len(result.calls) == 30
-    assert len({c.id for c in result.calls}) == 30
+    assert len(result.calls) == 31
+    assert len({c.id for c in result.calls}) == 31
     for call in result.calls:
         assert call.link.startswith("http")
         assert call.sources

@@ -6,21 +6,22 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
-from ..alerts import Due
+from ..alerts import NEXT, Due
 from ..answering import Answer
 from ..assistant import Assistant
 from ..calls import AUTHORITY_TYPES
 from ..db import Database
 from ..language import detect_language
-from ..matching import Matcher, Profile, Suggestion
+from ..matching import Matcher, Profile, Suggestion, card_language
 from ..referents import Directory
 from .replies import Button, Reply, escape, link, to_plain
 from .texts import LANGUAGE_NAMES, UI_LANGUAGES, plural, referent_text, text
 
 RECENT_ANSWERS = 5000
+CARDS_PER_PAGE = 3
 FUNDING = "menu:funding"  # the button that starts the funding conversation
 
 
@@ -31,6 +32,7 @@ class Outcome:
     reply: Reply | None = None
     toast: str = ""
     language: str | None = None
+    more: list[Reply] = field(default_factory=list)  # further replies after ``reply``
 
 
 class Dialogue:
@@ -50,6 +52,7 @@ class Dialogue:
         self.matcher = matcher
         self.retention_months = max(1, round(retention_days / 30.44))
         self._answers: OrderedDict[str, Answer] = OrderedDict()
+        self._more: OrderedDict[str, list[Suggestion]] = OrderedDict()
 
     # --- menus and static pages -----------------------------------------------------------
 
@@ -197,77 +200,149 @@ class Dialogue:
         )
 
     def suggestions(self, profile: Profile, lang: str) -> list[Reply]:
-        """The top calls for a project, one card each (with remind-me and referent buttons)."""
-        found = self.matcher.suggest(profile, lang=lang)
-        if not found:
-            return [Reply(text(lang, "cards_none"), [[_referent_button(lang)]])]
-        return [Reply(text(lang, "cards_intro")), *(self.card(s, lang) for s in found)]
+        """The funding screen: a plain first line, then at most three cards and "more"."""
+        proposal = self.matcher.propose(profile, lang=lang)
+        links = proposal.links
+        if not proposal.suggestions:
+            head = text(
+                lang,
+                "cards_nothing_fits",
+                portal=link(links["portal"], "Funding & Tenders"),
+                aides=link(links["aides_territoires"], "Aides-territoires"),
+            )
+            cards = [self.card(s, lang) for s in proposal.closest]
+            return [Reply(head, [[_referent_button(lang)]]), *cards]
+        if proposal.live == 0:
+            head = text(lang, "cards_none_open")
+        elif proposal.live < min(3, len(proposal.suggestions)):
+            head = text(lang, "cards_few_open", n=proposal.live)
+        else:
+            head = text(lang, "cards_intro")
+        return [Reply(head), *self._page(proposal.suggestions, lang)]
+
+    def more(self, key: str, lang: str) -> list[Reply]:
+        """The next cards of a funding screen."""
+        rest = self._more.pop(key, None)
+        if not rest:
+            return [Reply(text(lang, "more_gone"))]
+        return self._page(rest, lang)
+
+    def _page(self, found: list[Suggestion], lang: str) -> list[Reply]:
+        cards = [self.card(s, lang) for s in found[:CARDS_PER_PAGE]]
+        rest = found[CARDS_PER_PAGE:]
+        if rest:
+            key = secrets.token_urlsafe(8)
+            self._more[key] = rest
+            while len(self._more) > RECENT_ANSWERS:
+                self._more.popitem(last=False)
+            label = text(lang, "button_more", n=len(rest))
+            last = cards[-1]
+            cards[-1] = Reply(last.html, [*last.buttons, [Button(label, f"more:{key}")]])
+        return cards
 
     def card(self, suggestion: Suggestion, lang: str) -> Reply:
-        """A compact card: status, deadline and days left, money, co-financing, why, link."""
+        """A compact card in one language: status, next step, money, why, link, buttons."""
         s = suggestion
+        lang = s.lang  # the records' language (French or English): labels follow it
         lines = [
             f"{text(lang, 'status_' + s.status)} · <b>{escape(s.title)}</b>",
             escape(s.programme),
         ]
-        if s.deadline is not None and s.days_left is not None:
+        if s.status == "open" and s.deadline is not None and s.days_left is not None:
             days = _in_days(s.days_left, lang)
             lines.append(text(lang, "deadline_line", date=s.deadline.isoformat(), days=days))
-        elif s.expected:
-            lines.append(text(lang, "expected", text=escape(s.expected)))
+        elif s.status == "forthcoming" and s.opens is not None:
+            lines.append(text(lang, "opens_line", date=s.opens.isoformat()))
+        elif s.status == "expected" and s.expected:
+            lines.append(text(lang, "expected_month", month=s.expected))
+        if s.rhythm and s.status in ("expected", "permanent"):
+            lines.append(f"🔁 {escape(_short(s.rhythm))}")
         if s.amounts:
             lines.append(text(lang, "amount_line", text=escape(_short(s.amounts))))
         if s.cofinancing_rate:
             lines.append(text(lang, "rate_line", text=escape(_short(s.cofinancing_rate))))
-        lines.append(f"💡 {escape(s.why)}")
+        if s.check_partner:
+            lines.append(text(lang, "check_partner"))
+        if s.why:
+            lines.append(f"💡 {escape(s.why)}")
         checked = text(lang, "checked_line", date=s.checked.isoformat())
         lines.append(f"🔗 {link(s.url, _host(s.url))} · {checked}")
-        buttons = [
-            [
-                Button(text(lang, "button_remind"), f"rm:{call_token(s.id)}"),
-                _referent_button(lang),
-            ]
-        ]
-        return Reply("\n".join(lines), buttons)
+        row = [_referent_button(lang)]
+        if s.status != "permanent":
+            if s.follow == "deadline":
+                bell = Button(text(lang, "button_remind"), f"rm:{call_token(s.id)}")
+            else:
+                target = s.programme_id or s.id
+                bell = Button(text(lang, "button_remind_next"), f"nx:{call_token(target)}")
+            row.insert(0, bell)
+        return Reply("\n".join(lines), [row])
 
     def remind(self, chat_id: int, token: str, description: str, lang: str) -> str:
-        """Follow a call from its card; returns the confirmation (or "already")."""
+        """Follow a call's deadline from its card; returns the confirmation (or "already")."""
         call_id = self._call_for(token)
         if call_id is None:
             return text(lang, "remind_already")
         created = self.database.subscribe(chat_id, call_id, description, lang)
         return text(lang, "remind_ok" if created else "remind_already")
 
+    def remind_next(self, chat_id: int, token: str, description: str, lang: str) -> str:
+        """Be told when the next edition of a programme opens; the confirmation says so."""
+        record = self._record_for(token)
+        if record is None:
+            return text(lang, "remind_already")
+        created = self.database.subscribe(chat_id, NEXT + record, description, lang)
+        return text(lang, "remind_next_ok" if created else "remind_already")
+
     def alerts(self, chat_id: int, lang: str) -> Reply:
-        """The calls a chat follows, each with a remove button."""
+        """The calls and programmes a chat follows, each with a remove button."""
         subscriptions = self.database.subscriptions(chat_id)
         if not subscriptions:
             return Reply(text(lang, "alerts_none"))
         now = self.matcher.clock()
         lines, buttons = [text(lang, "alerts_title")], []
         for n, sub in enumerate(subscriptions, 1):
-            call = self.matcher.calls.get(sub.call_id)
-            title = call.title if call else sub.call_id
-            deadline = call.next_deadline(now) if call else None
-            when = deadline.date.isoformat() if deadline else text(lang, "status_closed")
-            lines.append(f"{n}. {escape(title)} — {when}")
+            if sub.call_id.startswith(NEXT):
+                record = sub.call_id.removeprefix(NEXT)
+                programme = self.matcher.programmes.get(record)
+                call = self.matcher.calls.get(record)
+                title = programme.name.get(card_language(lang)) if programme else None
+                title = title or (call.title if call else record)
+                lines.append(f"{n}. {escape(title)} — {text(lang, 'alert_next')}")
+            else:
+                call = self.matcher.calls.get(sub.call_id)
+                title = call.title if call else sub.call_id
+                deadline = call.next_deadline(now) if call else None
+                when = deadline.date.isoformat() if deadline else text(lang, "status_ended")
+                lines.append(f"{n}. {escape(title)} — {when}")
             buttons.append([Button(f"{text(lang, 'button_remove')} {n}", f"unsub:{sub.id}")])
         return Reply("\n".join(lines), buttons)
 
-    def unsubscribe(self, chat_id: int, subscription_id: str, lang: str) -> Reply:
-        if subscription_id.isdigit():
-            self.database.unsubscribe(int(subscription_id), chat_id)
-        return Reply(text(lang, "removed"))
+    def unsubscribe(self, chat_id: int, subscription_id: str, lang: str) -> Reply | None:
+        """Remove one of the chat's alerts; ``None`` when there is no such alert (any more)."""
+        if subscription_id.isdigit() and self.database.unsubscribe(int(subscription_id), chat_id):
+            return Reply(text(lang, "removed"))
+        return None
 
     def reminder(self, due: Due, lang: str) -> Reply:
         """The reminder for a followed call, with its card."""
         when = _in_days(due.days_left, lang)
         header = text(lang, "reminder", title=escape(due.call.title), when=when)
-        card = self.card(self.matcher.describe(due.call, due.subscription.description, lang), lang)
-        return Reply(f"{header}\n\n{card.html}", [[_referent_button(lang)]])
+        found = self.matcher.describe(due.call.id, due.subscription.description, lang)
+        body = f"{header}\n\n{self.card(found, lang).html}" if found else header
+        return Reply(body, [[_referent_button(lang)]])
+
+    def opened(self, suggestion: Suggestion, lang: str) -> Reply:
+        """News for a follower: the next edition of a programme is open."""
+        header = text(lang, "next_opened", title=escape(suggestion.title))
+        card = self.card(suggestion, lang)
+        return Reply(f"{header}\n\n{card.html}", card.buttons)
 
     def new_calls(self, found: list[Suggestion], lang: str) -> list[Reply]:
         return [Reply(text(lang, "new_calls")), *(self.card(s, lang) for s in found)]
+
+    def _record_for(self, token: str) -> str | None:
+        records = [*self.matcher.programmes, *self.matcher.calls]
+        return next((rid for rid in records if call_token(rid) == token), None)
 
     def _call_for(self, token: str) -> str | None:
         return next((cid for cid in self.matcher.calls if call_token(cid) == token), None)
@@ -277,6 +352,11 @@ class Dialogue:
         action, _, rest = data.partition(":")
         if action == "rm":
             return Outcome(reply=Reply(self.remind(chat_id, rest, description, lang)))
+        if action == "nx":
+            return Outcome(reply=Reply(self.remind_next(chat_id, rest, description, lang)))
+        if action == "more":
+            first, *others = self.more(rest, lang)
+            return Outcome(reply=first, more=others)
         if action == "unsub":
             return Outcome(reply=self.unsubscribe(chat_id, rest, lang))
         if action == "fb":

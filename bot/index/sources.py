@@ -19,6 +19,7 @@ from pypdf.errors import PyPdfError
 
 from ..calls import Call, load_calls
 from ..errors import KnowledgeError
+from ..programmes import PROGRAMMES_FILE, load_programmes, programme_text
 from ..text import collapse_spaces, is_heading, repair_pdf_text
 
 PROGRAMME = "programme"
@@ -162,6 +163,8 @@ def _load_markdown(path: Path, relative: str, kind: str, checked: str) -> list[S
 
 
 def _load_calls(path: Path, relative: str) -> Loaded:
+    if path.name == PROGRAMMES_FILE:
+        return _load_programmes(path, relative)
     try:
         result = load_calls(path)
     except KnowledgeError as exc:
@@ -179,6 +182,30 @@ def _load_calls(path: Path, relative: str) -> Loaded:
             call.checked.isoformat(),
         )
         for call in result.calls
+    ]
+    problems = [p.replace(str(path), relative, 1) for p in result.problems]
+    return Loaded(sections=sections, problems=problems)
+
+
+def _load_programmes(path: Path, relative: str) -> Loaded:
+    """One section per programme record (what it funds, who, rhythm), indexed as a call."""
+    try:
+        result = load_programmes(path)
+    except KnowledgeError as exc:
+        raise SkippedFile(str(exc).removeprefix(f"{path}: ")) from exc
+    sections = [
+        Section(
+            relative,
+            programme.id,
+            programme_text(programme),
+            programme.name.fr,
+            f"{programme.name.fr} — {programme.name.en} — {programme.funder}",
+            0,
+            str(programme.url),
+            CALL,
+            programme.checked.isoformat(),
+        )
+        for programme in result.programmes
     ]
     problems = [p.replace(str(path), relative, 1) for p in result.problems]
     return Loaded(sections=sections, problems=problems)

@@ -109,8 +109,10 @@ async def test_the_whole_hand_off(bot, bot_api: FakeBotApi, services):
     bot_api.push(bot_api.button(REF, _data(dossier, "✋"), message_id=0))
     taken = (await bot_api.wait_for_messages(USER, 12))[-1]
     assert taken.text.startswith("🙋 Une personne de Pays de la Loire")
-    toasts = [c.params.get("text") for c in bot_api.sent("answerCallbackQuery")]
-    assert "Demande n° 1 : prise en charge." in toasts  # one language, the state in words
+    toast = "Demande n° 1 : prise en charge."  # one language, the state in words
+    await bot_api.wait_for(
+        lambda: toast in [c.params.get("text") for c in bot_api.sent("answerCallbackQuery")]
+    )
     # the referent answers by replying to the dossier: the user gets it, signed
     reply_to = {
         "message_id": dossier.result["message_id"],
