@@ -6,7 +6,7 @@ import datetime as dt
 import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Literal, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -117,7 +117,7 @@ def format_table(rows: list[Scores]) -> str:
 
 
 class GoldProject(BaseModel):
-    """A project description and the calls that fit it (any one counts)."""
+    """A project description and the programmes or calls that fit it (any one counts)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -126,6 +126,7 @@ class GoldProject(BaseModel):
     country: str | None = None
     partner_country: str | None = None
     expected: list[str]
+    split: Literal["dev", "test"] = "dev"  # test items are never used to tune the matcher
 
 
 @dataclass
@@ -134,32 +135,82 @@ class MatchScores:
     projects: int
     hit_at_3: float
     mrr: float
+    clock: str = ""  # the day the statuses were derived for
+    split: str = "all"
+    next_step_share: float = 1.0  # suggestions shown with a next step (open … permanent)
+    empty_screens: int = 0  # projects for which nothing passed the relevance floor
 
 
-CALLS_CLOCK = dt.datetime(2025, 3, 1, 12, 0, tzinfo=BRUSSELS)
+CALLS_CLOCK = dt.datetime(2025, 3, 1, 12, 0, tzinfo=BRUSSELS)  # frozen, for stable figures
 
 
 def evaluate_matching(
-    assistant: Assistant, gold: list[GoldProject], mode: Mode, calls_folder: Path
+    assistant: Assistant,
+    gold: list[GoldProject],
+    mode: Mode,
+    calls_folder: Path,
+    now: dt.datetime | None = None,
+    split: str | None = None,
 ) -> MatchScores:
-    """hit@3 and MRR of the expected calls among the suggestions (clock: ``CALLS_CLOCK``)."""
-    matcher = Matcher(assistant, load_call_folder(calls_folder), clock=lambda: CALLS_CLOCK)
-    hits = 0
+    """hit@3 and MRR of the expected programmes among the suggestions, at ``now`` (default
+    ``CALLS_CLOCK``); an expected call counts through its programme."""
+    clock = now or CALLS_CLOCK
+    matcher = Matcher(assistant, load_call_folder(calls_folder), clock=lambda: clock)
+    items = [g for g in gold if split is None or g.split == split]
+    hits = empty = shown = with_step = 0
     reciprocal = 0.0
-    for item in gold:
+    for item in items:
         profile = Profile(
             description=item.description,
             authority=item.authority,
             country=item.country,
             partner_country=item.partner_country,
         )
-        ids = [s.id for s in matcher.suggest(profile, k=10, mode=mode)]
-        rank = next((i for i, cid in enumerate(ids, 1) if cid in item.expected), None)
+        wanted = {matcher.unit_of(e) or e for e in item.expected}
+        proposal = matcher.propose(profile, k=10, mode=mode)
+        empty += not proposal.suggestions
+        cards = proposal.suggestions or proposal.closest
+        shown += len(cards)
+        with_step += sum(s.has_next_step for s in cards)
+        units = [s.programme_id or s.id for s in proposal.suggestions]
+        rank = next((i for i, unit in enumerate(units, 1) if unit in wanted), None)
         if rank is not None:
             hits += rank <= 3
             reciprocal += 1 / rank
-    n = max(len(gold), 1)
-    return MatchScores(mode=mode, projects=len(gold), hit_at_3=hits / n, mrr=reciprocal / n)
+    n = max(len(items), 1)
+    return MatchScores(
+        mode=mode,
+        projects=len(items),
+        hit_at_3=hits / n,
+        mrr=reciprocal / n,
+        clock=clock.date().isoformat(),
+        split=split or "all",
+        next_step_share=with_step / shown if shown else 1.0,
+        empty_screens=empty,
+    )
+
+
+def matching_runs(
+    assistant: Assistant, projects: list[GoldProject], folder: Path, today: dt.datetime
+) -> list[MatchScores]:
+    """Today's date and the frozen one, test and dev splits, hybrid and dense retrieval."""
+    return [
+        evaluate_matching(assistant, projects, mode, folder, now=clock, split=split)
+        for clock in (today, CALLS_CLOCK)
+        for split in ("test", "dev")
+        for mode in ("hybrid", "dense")
+    ]
+
+
+def format_matching(runs: list[MatchScores]) -> str:
+    header = "clock       split  mode     projects  hit@3  MRR    next-step  empty"
+    lines = [header, "-" * len(header)]
+    for m in runs:
+        lines.append(
+            f"{m.clock:<11} {m.split:<6} {m.mode:<8} {m.projects:>8}  {m.hit_at_3:.3f}  "
+            f"{m.mrr:.3f}  {m.next_step_share:>9.3f}  {m.empty_screens:>5}"
+        )
+    return "\n".join(lines)
 
 
 def run_evaluation(settings: Settings, gold_path: Path, as_json: bool = False) -> int:
@@ -171,7 +222,7 @@ def run_evaluation(settings: Settings, gold_path: Path, as_json: bool = False) -
     assistant.initialize()
     rows = [evaluate(assistant, gold, mode) for mode in MODES]
     folder = settings.knowledge_dir / "calls"
-    matching = [evaluate_matching(assistant, projects, m, folder) for m in ("hybrid", "dense")]
+    matching = matching_runs(assistant, projects, folder, dt.datetime.now(dt.UTC))
     assistant.shutdown()
     if as_json:
         print(
@@ -186,10 +237,8 @@ def run_evaluation(settings: Settings, gold_path: Path, as_json: bool = False) -
         return 0
     print(format_table(rows))
     if projects:
-        print(f"\ncall suggestions ({len(projects)} projects, clock {CALLS_CLOCK.date()})")
-        print("mode     hit@3  MRR")
-        for m in matching:
-            print(f"{m.mode:<8} {m.hit_at_3:.3f}  {m.mrr:.3f}")
+        print(f"\ncall suggestions ({len(projects)} projects, today and a frozen date)")
+        print(format_matching(matching))
     return 0
 
 
