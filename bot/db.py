@@ -23,6 +23,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     create_engine,
+    delete,
     func,
     inspect,
     select,
@@ -59,6 +60,19 @@ class Feedback(Base):
     abstained: Mapped[bool] = mapped_column(Boolean)
     vote: Mapped[int] = mapped_column(Integer)  # +1 or -1
     answer_key: Mapped[str] = mapped_column(String(32), unique=True)
+
+
+class AnswerSources(Base):
+    """The sources of an answer, under the key its buttons carry (no user id, no question), so
+    that Sources and 👍/👎 keep working after a restart; deleted with the feedback."""
+
+    __tablename__ = "answer_sources"
+
+    answer_key: Mapped[str] = mapped_column(String(32), primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    language: Mapped[str] = mapped_column(String(8))
+    sources: Mapped[str] = mapped_column(Text, default="[]")  # JSON [{n, title, path, page, url}]
+    abstained: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class InactiveChat(Base):
@@ -229,6 +243,25 @@ class Database:
                 session.add(row)
             row.vote = vote
 
+    def remember_sources(
+        self, answer_key: str, language: str, sources: list[dict[str, object]], abstained: bool
+    ) -> None:
+        """Keep an answer's sources under its button key (for after a restart)."""
+        with self.session() as session, session.begin():
+            session.merge(
+                AnswerSources(
+                    answer_key=answer_key,
+                    language=language,
+                    sources=json.dumps(sources, ensure_ascii=False),
+                    abstained=abstained,
+                )
+            )
+
+    def stored_sources(self, answer_key: str) -> AnswerSources | None:
+        """The sources kept for an answer key, if any."""
+        with self.session() as session:
+            return session.get(AnswerSources, answer_key)
+
     def feedback_counts(self) -> dict[int, int]:
         """Votes by value: ``{1: n_up, -1: n_down}``."""
         with self.session() as session:
@@ -241,6 +274,7 @@ class Database:
             rows = session.scalars(select(Feedback).where(Feedback.created_at < older_than)).all()
             for row in rows:
                 session.delete(row)
+            session.execute(delete(AnswerSources).where(AnswerSources.created_at < older_than))
             return len(rows)
 
     def inactive_chats(self) -> set[str]:

@@ -312,7 +312,9 @@ class Handoffs:
                     action=action if allowed else f"denied:{action}",
                 )
             )
-            if not allowed or handoff is None:
+            if handoff is None:  # a button of a dossier that no longer exists
+                return False, "unknown"
+            if not allowed:
                 return False, "denied"
             target = {"take": "taken", "close": "closed"}.get(action)
             if target is None or handoff.state in ("closed", ERASED_STATE, target):

@@ -347,3 +347,17 @@ def test_a_reply_the_user_cannot_receive_is_reported_to_the_referent(handoffs):
     handoffs.failed(_due(handoffs, "Bonjour").id, permanent=True)  # the user blocked the bot
     warning = _due(handoffs, "n'a pas pu être remis")
     assert warning.chat_id == -100 and f"n° {handoff.id}" in warning.html
+
+
+def test_an_unknown_dossier_is_not_called_another_networks(handoffs):
+    handoffs.join(-100, "PDL")
+    assert handoffs.act(-100, 4242, "take") == (False, "unknown")
+
+
+def test_answer_sources_are_kept_without_user_and_purged_with_feedback(database):
+    database.remember_sources("k1", "fr", [{"n": 1, "title": "Guide", "path": "g.pdf"}], False)
+    stored = database.stored_sources("k1")
+    assert stored is not None and json.loads(stored.sources)[0]["title"] == "Guide"
+    assert database.stored_sources("nope") is None
+    database.purge_feedback(utcnow() + dt.timedelta(seconds=1))
+    assert database.stored_sources("k1") is None

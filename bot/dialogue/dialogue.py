@@ -3,10 +3,14 @@ tapped button. Telegram (``bot.telegram``) and the terminal (``inspire-bot chat`
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import json
 import secrets
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlparse
 
 from ..alerts import NEXT, Due
@@ -14,15 +18,26 @@ from ..answering import Answer
 from ..assistant import Assistant
 from ..calls import AUTHORITY_TYPES
 from ..db import Database
+from ..intent import GREETINGS, classify, is_follow_up, words
 from ..language import detect_language
 from ..matching import Matcher, Profile, Suggestion, card_language
 from ..referents import Directory
+from ..routing import Router
 from .replies import Button, Reply, escape, link, to_plain
 from .texts import LANGUAGE_NAMES, UI_LANGUAGES, plural, referent_text, text
 
 RECENT_ANSWERS = 5000
 CARDS_PER_PAGE = 3
 FUNDING = "menu:funding"  # the button that starts the funding conversation
+
+
+@dataclass
+class Response:
+    """What a free-text message got: which path answered it, the replies, and the answer."""
+
+    path: str  # smalltalk | contact | calls | card | extractive | abstain
+    replies: list[Reply]
+    answer: Answer | None = None
 
 
 @dataclass
@@ -45,12 +60,19 @@ class Dialogue:
         database: Database,
         matcher: Matcher,
         retention_days: int = 365,
+        follow_up_minutes: float = 10.0,
+        clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
     ) -> None:
         self.assistant = assistant
         self.directory = directory
         self.database = database
         self.matcher = matcher
+        self.router = Router(directory)
+        self.clock = clock
+        self.follow_up_minutes = follow_up_minutes
         self.retention_months = max(1, round(retention_days / 30.44))
+        # the last question of each chat, for follow-ups (bounded: the oldest chats go first)
+        self._recent: OrderedDict[int, tuple[str, dt.datetime]] = OrderedDict()
         self._answers: OrderedDict[str, Answer] = OrderedDict()
         self._more: OrderedDict[str, list[Suggestion]] = OrderedDict()
 
@@ -105,9 +127,37 @@ class Dialogue:
 
     # --- questions --------------------------------------------------------------------------
 
-    def ask(self, question: str, lang: str) -> Reply:
-        """Answer a question; the reply carries Sources, feedback and referent buttons."""
-        answer = self.assistant.answer(question, detect_language(question, default=lang))
+    def respond(self, message: str, lang: str, chat_id: int | None = None) -> Response:
+        """Free text: small talk, a request for a person, funding for a project, or a question
+        (a follow-up is read with the chat's previous question)."""
+        lang = detect_language(message, default=lang)
+        intent = classify(message)
+        if intent == "smalltalk":
+            return Response("smalltalk", [self.smalltalk(message, lang)])
+        if intent == "contact":
+            return Response("contact", [self.contact(message, lang)])
+        if intent == "funding":
+            profile = self.profile(message, None, None)
+            refine = Reply(
+                text(lang, "funding_refine"), [[Button(text(lang, "menu_funding"), FUNDING)]]
+            )
+            return Response("calls", [*self.suggestions(profile, lang), refine])
+        context = self._context(chat_id, message)
+        answer = self.assistant.answer(message, lang, context=context)
+        if chat_id is not None and not answer.abstained:
+            self._recent[chat_id] = (context or message, self.clock())
+            self._recent.move_to_end(chat_id)
+            while len(self._recent) > RECENT_ANSWERS:
+                self._recent.popitem(last=False)
+        return Response(answer.path, [self.answer_reply(answer, lang)], answer)
+
+    def ask(self, question: str, lang: str, chat_id: int | None = None) -> Reply:
+        """Answer a question; the first reply of :meth:`respond`."""
+        return self.respond(question, lang, chat_id).replies[0]
+
+    def answer_reply(self, answer: Answer, lang: str) -> Reply:
+        """An answer with its Sources, 👍/👎, referent and related-card buttons."""
+        lang = answer.language if answer.language in UI_LANGUAGES else lang
         self.database.count("questions")
         if answer.abstained:
             self.database.count("abstentions")
@@ -123,9 +173,52 @@ class Dialogue:
                 Button("👍", f"fb:{key}:up"),
                 Button("👎", f"fb:{key}:down"),
             ],
-            [_referent_button(lang)],
         ]
+        for card_id in answer.related[:3]:
+            label = self.assistant.card_label(card_id, lang)
+            if label:
+                buttons.append([Button(f"❓ {_short(label, 60)}", f"card:{card_id}")])
+        buttons.append([_referent_button(lang)])
         return Reply(body, buttons)
+
+    def card_reply(self, card_id: str, lang: str) -> Reply:
+        """The answer card behind a "related" button."""
+        answer = self.assistant.card_answer(card_id, lang)
+        if answer is None:
+            return Reply(text(lang, "sources_gone"))
+        return self.answer_reply(answer, lang)
+
+    def smalltalk(self, message: str, lang: str) -> Reply:
+        """Thanks, greetings, "ok": a short friendly reply, never "I don't know"."""
+        hello = any(w in GREETINGS for w in words(message))
+        return Reply(text(lang, "smalltalk_hello" if hello else "smalltalk_thanks"))
+
+    def contact(self, message: str, lang: str) -> Reply:
+        """A request for a person: the user's network when the message says where, else all."""
+        handoff = [[Button(text(lang, "button_handoff"), "menu:referent")]]
+        route = self.router.route(message)
+        network = route.network if route is not None and not route.ambiguous else None
+        if network is None:
+            page = self.referents(lang)
+            return Reply(f"{page.html}\n\n{text(lang, 'contact_where')}", handoff)
+        body = text(
+            lang,
+            "contact_network",
+            network=escape(network.name),
+            region=escape(network.region_name),
+            contact=escape(network.contact),
+            email=link("mailto:" + network.email, network.email),
+            website=link(str(network.website), str(network.website.host)),
+        )
+        return Reply(body, handoff)
+
+    def _context(self, chat_id: int | None, message: str) -> str | None:
+        """The chat's previous question, when this message is an elliptic follow-up to it."""
+        if chat_id is None or chat_id not in self._recent:
+            return None
+        previous, when = self._recent[chat_id]
+        fresh = (self.clock() - when).total_seconds() <= self.follow_up_minutes * 60
+        return previous if fresh and is_follow_up(message) else None
 
     def exchange(self, question: str, reply: Reply) -> str:
         """One line for a hand-off dossier: the question, the answer and its sources."""
@@ -144,22 +237,33 @@ class Dialogue:
         return f"{line} " + referent_text("context_sources", sources=cited) if cited else line
 
     def sources(self, key: str, lang: str) -> Reply:
-        """The numbered sources of a recent answer, with page and link."""
-        answer = self._answers.get(key)
-        if answer is None:
+        """The numbered sources of an answer, with page and link (kept across restarts)."""
+        found = self._sources_of(key)
+        if found is None:
             return Reply(text(lang, "sources_gone"))
         lines = [text(lang, "sources_title")]
-        for source in answer.sources:
-            where = f", {text(lang, 'page')} {source.page}" if source.page else ""
-            title = escape(source.title)
-            if source.url:
-                title = link(source.url, source.title)
-            lines.append(f"[{source.n}] {title} — <i>{escape(source.path)}{where}</i>")
+        for source in found:
+            page = source.get("page")
+            where = f", {text(lang, 'page')} {page}" if page else ""
+            title = escape(str(source["title"]))
+            if source.get("url"):
+                title = link(str(source["url"]), str(source["title"]))
+            lines.append(f"[{source['n']}] {title} — <i>{escape(str(source['path']))}{where}</i>")
         return Reply("\n".join(lines))
 
-    def feedback(self, key: str, up: bool, lang: str) -> str:
-        """Store a vote on a recent answer (no user identifier); returns the thank-you text."""
+    def _sources_of(self, key: str) -> list[dict[str, Any]] | None:
+        """An answer's sources: from memory, else as stored under its key; ``None``: unknown."""
         answer = self._answers.get(key)
+        if answer is not None:
+            return _source_records(answer)
+        stored = self.database.stored_sources(key)
+        return json.loads(stored.sources) if stored is not None else None
+
+    def feedback(self, key: str, up: bool, lang: str) -> str | None:
+        """Store a vote on an answer (no user identifier); the thank-you, or ``None`` when the
+        answer is unknown. After a restart the vote is kept with the sources only."""
+        answer = self._answers.get(key)
+        vote = 1 if up else -1
         if answer is not None:
             self.database.record_feedback(
                 key,
@@ -168,8 +272,14 @@ class Dialogue:
                 answer.answer,
                 [f"{s.path}:{s.page or 0}" for s in answer.sources],
                 answer.abstained,
-                1 if up else -1,
+                vote,
             )
+            return text(lang, "feedback_thanks")
+        stored = self.database.stored_sources(key)
+        if stored is None:
+            return None
+        cited = [f"{s['path']}:{s.get('page') or 0}" for s in json.loads(stored.sources)]
+        self.database.record_feedback(key, stored.language, "", "", cited, stored.abstained, vote)
         return text(lang, "feedback_thanks")
 
     # --- funding calls ------------------------------------------------------------------------
@@ -350,22 +460,33 @@ class Dialogue:
     def press(self, data: str, lang: str, chat_id: int = 0, description: str = "") -> Outcome:
         """The effect of an inline button (its callback data) in a chat."""
         action, _, rest = data.partition(":")
+        stale = Outcome(toast=text(lang, "button_stale"))
         if action == "rm":
+            if self._call_for(rest) is None:
+                return stale
             return Outcome(reply=Reply(self.remind(chat_id, rest, description, lang)))
         if action == "nx":
+            if self._record_for(rest) is None:
+                return stale
             return Outcome(reply=Reply(self.remind_next(chat_id, rest, description, lang)))
         if action == "more":
             first, *others = self.more(rest, lang)
             return Outcome(reply=first, more=others)
         if action == "unsub":
-            return Outcome(reply=self.unsubscribe(chat_id, rest, lang))
+            removed = self.unsubscribe(chat_id, rest, lang)
+            return Outcome(reply=removed) if removed is not None else stale
         if action == "fb":
             key, _, vote = rest.partition(":")
-            return Outcome(toast=self.feedback(key, vote == "up", lang))
+            thanks = self.feedback(key, vote == "up", lang)
+            return Outcome(toast=thanks) if thanks is not None else stale
         if action == "lang" and rest in UI_LANGUAGES:
             return Outcome(reply=Reply(text(rest, "lang_set")), language=rest)
         if action == "src":
+            if self._sources_of(rest) is None:
+                return stale
             return Outcome(reply=self.sources(rest, lang))
+        if action == "card":
+            return Outcome(reply=self.card_reply(rest, lang))
         pages = {
             "ask": self.ask_prompt,
             "funding": self.funding_prompt,
@@ -374,14 +495,25 @@ class Dialogue:
         }
         if action == "menu" and rest in pages:
             return Outcome(reply=pages[rest](lang))
-        return Outcome()
+        return stale  # a button of a flow that ended, or of an older version of the bot
 
     def _remember(self, answer: Answer) -> str:
         key = secrets.token_urlsafe(8)
         self._answers[key] = answer
+        if not answer.abstained:  # its buttons outlive a restart
+            self.database.remember_sources(
+                key, answer.language, _source_records(answer), answer.abstained
+            )
         while len(self._answers) > RECENT_ANSWERS:
             self._answers.popitem(last=False)
         return key
+
+
+def _source_records(answer: Answer) -> list[dict[str, Any]]:
+    return [
+        {"n": s.n, "title": s.title, "path": s.path, "page": s.page, "url": s.url}
+        for s in answer.sources
+    ]
 
 
 def call_token(call_id: str) -> str:

@@ -323,6 +323,9 @@ async def act(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     ok, state = await asyncio.to_thread(
         services_of(context).handoffs.act, chat.id, int(handoff_id), action
     )
+    if state == "unknown":
+        await query.answer(_referent(context, "button_stale"))
+        return
     if state == "denied":
         await query.answer(_referent(context, "denied"), show_alert=True)
         return

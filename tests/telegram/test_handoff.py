@@ -175,7 +175,7 @@ async def test_a_referent_of_another_network_can_neither_see_nor_act(bot, bot_ap
     await _fill_and_send(bot_api)
     await bot_api.wait_for_messages(REF, 2)
     # the "delivered" notice is queued once the delivery is recorded: wait for it
-    await bot_api.wait_for(lambda: any("remise" in m.text for m in bot_api.sent(chat_id=USER)))
+    await bot_api.wait_for(lambda: any("📬" in m.text for m in bot_api.sent(chat_id=USER)))
     bot_api.push(bot_api.button(OTHER_REF, "ho:take:1"))
     await bot_api.wait_for(
         lambda: any(c.params.get("show_alert") for c in bot_api.sent("answerCallbackQuery"))
@@ -217,7 +217,7 @@ async def test_forget_in_the_middle_of_a_hand_off(bot, bot_api: FakeBotApi, serv
     await _request_help(bot_api)
     await _fill_and_send(bot_api)
     dossier = (await bot_api.wait_for_messages(REF, 2))[-1]
-    await bot_api.wait_for(lambda: any("remise" in m.text for m in bot_api.sent(chat_id=USER)))
+    await bot_api.wait_for(lambda: any("📬" in m.text for m in bot_api.sent(chat_id=USER)))
     bot_api.push(bot_api.command(USER, "/referent"))  # a second request, left at the name
     bot_api.push(bot_api.button(USER, "net:pdlci"))
     bot_api.push(bot_api.button(USER, "consent:yes"))
@@ -314,7 +314,7 @@ async def test_no_referent_on_telegram_says_so_honestly(bot, bot_api: FakeBotApi
     await _join(bot_api, REF, "CODE-PDL")
     dossier = (await bot_api.wait_for_messages(REF, 2))[-1]
     assert "Demande n° 1" in dossier.text and "+33612345678" in dossier.text
-    await bot_api.wait_for(lambda: "remise" in bot_api.sent(chat_id=USER)[-1].text)
+    await bot_api.wait_for(lambda: "📬" in bot_api.sent(chat_id=USER)[-1].text)
     bot_api.push(bot_api.command(REF, "/dossiers", user_id=9001, chat_type="group"))
     page = (await bot_api.wait_for_messages(REF, 3))[-1]
     assert "Marie Curie, Adjointe aux relations internationales (Mairie de Nantes)" in page.text
@@ -415,3 +415,14 @@ async def test_a_hand_off_asked_in_a_group_continues_privately(bot, bot_api: Fak
     texts = [m.text for m in bot_api.sent(chat_id=group)]
     assert len(texts) == 2 and all("continuons en privé" in t for t in texts)
     assert not any(c.params.get("reply_markup", {}).get("keyboard") for c in bot_api.calls)
+
+
+async def test_stale_buttons_answer_with_a_toast(bot, bot_api: FakeBotApi):
+    await _join(bot_api, REF, "CODE-PDL")
+    bot_api.push(bot_api.button(REF, "ho:take:99"))
+    bot_api.push(bot_api.button(USER, "consent:yes"))  # a flow that is long gone
+    bot_api.push(bot_api.button(USER, "unsub:12"))
+    await bot_api.wait_for(lambda: len(bot_api.sent("answerCallbackQuery")) == 3)
+    toasts = [c.params.get("text") for c in bot_api.sent("answerCallbackQuery")]
+    assert toasts == ["Cette action n'est plus disponible."] * 3
+    assert not any(c.params.get("show_alert") for c in bot_api.sent("answerCallbackQuery"))

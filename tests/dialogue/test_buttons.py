@@ -1,0 +1,68 @@
+"""Buttons: a stale or unknown one says so; Sources and 👍/👎 outlive a restart."""
+
+import pytest
+from sqlalchemy import select
+
+from bot.db import Feedback
+from bot.services import Services
+from tests.telegram.conftest import REPO
+
+STALE = "Cette action n'est plus disponible."
+
+
+@pytest.fixture(scope="module")
+def services(built_corpus, e5, tmp_path_factory):
+    settings = built_corpus.model_copy(
+        update={
+            "database_url": f"sqlite:///{tmp_path_factory.mktemp('db') / 'b.db'}",
+            "referents_file": REPO / "knowledge" / "referents.yaml",
+        }
+    )
+    services = Services(settings, e5)
+    services.initialize()
+    yield services
+    services.shutdown()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "unsub:999",
+        "unsub:x",
+        "src:unknown",
+        "fb:unknown:up",
+        "rm:000000000000",
+        "nx:0",
+        "consent:yes",
+        "confirm:yes",
+        "auth:commune",
+        "net:pdlci",
+        "nonsense",
+    ],
+)
+def test_an_unknown_or_stale_button_says_it_is_no_longer_available(services, data):
+    outcome = services.dialogue.press(data, "fr", chat_id=5)
+    assert outcome.reply is None and outcome.toast == STALE
+
+
+def test_removing_an_alert_claims_success_only_when_there_was_one(services):
+    services.database.subscribe(5, "test-twinning-2027", "", "fr")
+    [sub] = services.database.subscriptions(5)
+    assert services.dialogue.press(f"unsub:{sub.id}", "fr", chat_id=6).toast == STALE  # not theirs
+    assert (
+        services.dialogue.press(f"unsub:{sub.id}", "fr", chat_id=5).reply.html == "Alerte retirée."
+    )
+    assert services.dialogue.press(f"unsub:{sub.id}", "fr", chat_id=5).toast == STALE
+
+
+def test_sources_and_votes_work_after_a_restart(services):
+    reply = services.dialogue.ask("Comment adhérer au réseau Horizon ?", "fr")
+    key = next(b.data[4:] for row in reply.buttons for b in row if b.data.startswith("src:"))
+    before = services.dialogue.press(f"src:{key}", "fr").reply.html
+    services.dialogue._answers.clear()  # what a restart loses
+    after = services.dialogue.press(f"src:{key}", "fr").reply.html
+    assert after == before and "Guide Horizon" in after
+    assert services.dialogue.press(f"fb:{key}:up", "fr").toast == "Merci pour votre avis !"
+    with services.database.session() as session:
+        [vote] = session.scalars(select(Feedback).where(Feedback.answer_key == key)).all()
+    assert vote.vote == 1 and vote.question == "" and vote.sources != "[]"
