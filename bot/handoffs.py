@@ -10,13 +10,14 @@ access is written to the audit table.
 from __future__ import annotations
 
 import datetime as dt
+import hmac
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
 from pydantic import BaseModel
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .catalogue import DEFAULT
@@ -26,6 +27,8 @@ from .dialogue.texts import referent_text, text
 from .referents import Directory, Network
 
 MAX_ATTEMPTS = 8
+JOIN_ATTEMPTS = 5  # failed /referent_join codes a chat may try…
+JOIN_WINDOW = dt.timedelta(hours=1)  # …within this window
 ERASED = "[effacé]"
 ERASED_STATE = "erased"
 OPEN_STATES = ("new", "delivered", "taken")
@@ -126,10 +129,21 @@ class Handoffs:
     # --- referents -----------------------------------------------------------------------------
 
     def join(self, chat_id: int, code: str) -> Network | None:
-        """Register a chat as a network's referent chat, if the code is that network's."""
-        network_id = next((n for n, c in self.join_codes.items() if c and c == code.strip()), None)
+        """Register a chat as a network's referent chat, if the code is that network's.
+
+        After JOIN_ATTEMPTS failures within JOIN_WINDOW the chat is refused without checking
+        the code; every failure and refusal is audited."""
+        if self.join_limited(chat_id):
+            self._audit_join(chat_id, "join:refused")
+            return None
+        typed = code.strip().encode()
+        network_id = next(
+            (n for n, c in self.join_codes.items() if c and hmac.compare_digest(c.encode(), typed)),
+            None,
+        )
         network = self.directory.by_id(network_id) if network_id else None
         if network is None:
+            self._audit_join(chat_id, "join:failed")
             return None
         with self.database.session() as session, session.begin():
             row = session.get(ReferentChat, chat_id)
@@ -141,6 +155,25 @@ class Handoffs:
             session.add(Audit(actor_chat_id=chat_id, network_id=network.id, action="join"))
         self.deliver_waiting()
         return network
+
+    def join_limited(self, chat_id: int) -> bool:
+        """Has this chat used up its failed join attempts for now?"""
+        since = naive_utc(self.clock()) - JOIN_WINDOW
+        with self.database.session() as session:
+            failures = session.scalar(
+                select(func.count()).where(
+                    Audit.actor_chat_id == chat_id, Audit.action == "join:failed", Audit.at >= since
+                )
+            )
+        return (failures or 0) >= JOIN_ATTEMPTS
+
+    def _audit_join(self, chat_id: int, action: str) -> None:
+        with self.database.session() as session, session.begin():
+            session.add(
+                Audit(
+                    actor_chat_id=chat_id, network_id="-", action=action, at=naive_utc(self.clock())
+                )
+            )
 
     def deliver_waiting(self) -> int:
         """Queue the dossiers that wait for their network's referent chat (one just appeared).

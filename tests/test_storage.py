@@ -361,3 +361,16 @@ def test_answer_sources_are_kept_without_user_and_purged_with_feedback(database)
     assert database.stored_sources("nope") is None
     database.purge_feedback(utcnow() + dt.timedelta(seconds=1))
     assert database.stored_sources("k1") is None
+
+
+def test_join_codes_cannot_be_brute_forced(handoffs, database, clock):
+    for guess in range(5):
+        assert handoffs.join(-100, f"guess-{guess}") is None
+    assert handoffs.join_limited(-100)
+    assert handoffs.join(-100, "PDL") is None  # the right code, refused without checking
+    assert not handoffs.join_limited(-200) and handoffs.join(-200, "PDL") is not None
+    with database.session() as session:
+        actions = [a.action for a in session.scalars(select(Audit).order_by(Audit.id))]
+    assert actions.count("join:failed") == 5 and actions.count("join:refused") == 1
+    clock.now += dt.timedelta(minutes=61)
+    assert handoffs.join(-100, "PDL") is not None

@@ -304,12 +304,14 @@ async def join(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if chat is None:
         return
     code = context.args[0] if context.args else ""
-    network = await asyncio.to_thread(services_of(context).handoffs.join, chat.id, code)
-    answer = (
-        _referent(context, "join_ok", network=network.name)
-        if network
-        else _referent(context, "join_bad")
-    )
+    handoffs = services_of(context).handoffs
+    network = await asyncio.to_thread(handoffs.join, chat.id, code)
+    if network is not None:
+        answer = _referent(context, "join_ok", network=network.name)
+    elif await asyncio.to_thread(handoffs.join_limited, chat.id):
+        answer = _referent(context, "join_limited")
+    else:
+        answer = _referent(context, "join_bad")
     await reply(update, context, Reply(escape(answer)))
     _send_outbox_now(context)
 

@@ -426,3 +426,14 @@ async def test_stale_buttons_answer_with_a_toast(bot, bot_api: FakeBotApi):
     toasts = [c.params.get("text") for c in bot_api.sent("answerCallbackQuery")]
     assert toasts == ["Cette action n'est plus disponible."] * 3
     assert not any(c.params.get("show_alert") for c in bot_api.sent("answerCallbackQuery"))
+
+
+async def test_join_codes_are_limited_per_chat(bot, bot_api: FakeBotApi):
+    def join(code):
+        return bot_api.command(REF, f"/referent_join {code}", user_id=9001, chat_type="group")
+
+    answers = [await _next(bot_api, REF, join(f"WRONG-{n}")) for n in range(5)]
+    assert all(a.startswith("Code inconnu") for a in answers[:4])
+    assert answers[4].startswith("Trop de codes erronés")
+    last = await _next(bot_api, REF, join("CODE-PDL"))
+    assert last == "Trop de codes erronés depuis cette conversation : réessayez dans une heure."
