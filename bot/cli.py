@@ -109,6 +109,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _calls(settings: Settings, args: argparse.Namespace) -> int:
+    from .aides_territoires import CREDIT as AIDES_CREDIT
     from .matching import Matcher, Profile, load_call_folder
     from .portal import refresh_calls
 
@@ -117,7 +118,12 @@ def _calls(settings: Settings, args: argparse.Namespace) -> int:
         refresh = refresh_calls(settings, assistant, progress=sys.stderr.isatty())
         for problem in refresh.problems:
             print(f"warning: {problem}", file=sys.stderr)
-        print(f"{len(refresh.calls)} calls from the EU portal. {refresh.report.summary()}")
+        aides = (
+            f", {len(refresh.aides)} from Aides-territoires ({AIDES_CREDIT})"
+            if settings.aides_territoires_token.get_secret_value()
+            else " (Aides-territoires skipped: no INSPIRE_AIDES_TERRITOIRES_TOKEN)"
+        )
+        print(f"{len(refresh.calls)} calls from the EU portal{aides}. {refresh.report.summary()}")
         assistant.shutdown()
         return 0
     assistant.initialize(progress=sys.stderr.isatty())

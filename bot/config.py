@@ -112,6 +112,10 @@ class Settings(BaseSettings):
     portal_retries: int = Field(default=3, ge=1)
     portal_refresh_hours: float = Field(default=24.0, ge=0)  # the bot's refresh job; 0: off
 
+    # Aides-territoires API (French aid for local authorities): fetched only with an API key
+    aides_territoires_token: SecretStr = SecretStr("")
+    aides_territoires_url: str = "https://aides-territoires.beta.gouv.fr/api/"
+
     # Optional generation through an OpenAI-compatible chat endpoint (off by default).
     llm_provider: str = "none"
     llm_model: str = ""

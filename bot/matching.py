@@ -72,6 +72,7 @@ class Suggestion(BaseModel):
     why: str
     check_partner: bool = False  # the partner country is not listed: check eligibility
     lang: str = "fr"  # the language of every text of the card
+    origin: str = "curated"  # where the record comes from (curated, portal, aides-territoires)
 
     @property
     def has_next_step(self) -> bool:
@@ -293,20 +294,29 @@ class Matcher:
             deadline=deadline.date if deadline else None,
             days_left=call.days_left(now),
             opens=call.opens if status == "forthcoming" else None,
-            amounts=call.amounts if lang == "en" or call.origin != "portal" else "",
-            cofinancing_rate=call.cofinancing_rate,
+            amounts=call.amounts if _speaks(call, lang) else "",
+            cofinancing_rate=call.cofinancing_rate if _speaks(call, lang) else "",
             url=call.link,
             checked=call.checked,
             score=round(score, 5),
             why=why_it_fits(call.themes, _summary_in(call, lang), query, lang),
             check_partner=bool(partner and not call.accepts(None, partner)),
             lang=lang,
+            origin=call.origin,
         )
 
 
+SOURCE_LANGUAGE = {"portal": "en", "aides-territoires": "fr"}
+
+
+def _speaks(call: Call, lang: str) -> bool:
+    """Whether the record's texts are in the card's language (the portal writes English,
+    Aides-territoires French): a card never mixes two languages."""
+    return SOURCE_LANGUAGE.get(call.origin, lang) == lang
+
+
 def _summary_in(call: Call, lang: str) -> str:
-    """The portal writes in English: a French card gives no English sentence from it."""
-    return "" if call.origin == "portal" and lang != "en" else call.summary
+    return call.summary if _speaks(call, lang) else ""
 
 
 def search_links(profile: Profile) -> dict[str, str]:

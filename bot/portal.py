@@ -18,7 +18,7 @@ import os
 import re
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -338,11 +338,17 @@ def _to_call(identifier: str, row: dict[str, Any], fetched: dt.datetime) -> Call
     )
 
 
-def write_snapshot(calls: list[Call], folder: Path, fetched: dt.datetime) -> Path:
-    """Replace ``folder/portal.yaml`` atomically with the given calls."""
+def write_snapshot(
+    calls: list[Call],
+    folder: Path,
+    fetched: dt.datetime,
+    name: str = SNAPSHOT,
+    header: str | None = None,
+) -> Path:
+    """Replace ``folder/name`` (the portal's snapshot by default) atomically with the calls."""
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / SNAPSHOT
-    header = (
+    path = folder / name
+    header = header or (
         f"# Snapshot of the EU Funding & Tenders portal, fetched at {fetched.isoformat()}.\n"
         "# Written by `inspire-bot calls refresh`: edits here are lost at the next refresh.\n"
     )
@@ -375,15 +381,37 @@ def refresh_snapshot(
 
 @dataclass
 class Refresh:
-    """What a refresh did: the portal's calls, the rows that could not be used, the ingest."""
+    """What a refresh did: each source's calls, the rows that could not be used, the ingest."""
 
     calls: list[Call]
     problems: list[str]
     report: IngestReport
+    aides: list[Call] = field(default_factory=list)  # Aides-territoires (with an API key)
 
 
 def refresh_calls(settings: Settings, assistant: Assistant, progress: bool = False) -> Refresh:
-    """Portal → snapshot → index: what ``inspire-bot calls refresh`` and the bot's job run."""
-    calls, problems = refresh_snapshot(settings)
+    """Portal and Aides-territoires → snapshots → index: what ``inspire-bot calls refresh`` and
+    the bot's job run. A source that fails keeps its previous snapshot; both failing raises."""
+    from .aides_territoires import AidesTerritoiresError
+    from .aides_territoires import refresh_snapshot as refresh_aides
+
+    problems: list[str] = []
+    calls: list[Call] = []
+    aides: list[Call] = []
+    try:
+        calls, found = refresh_snapshot(settings)
+        problems += found
+    except PortalError as exc:
+        if not settings.aides_territoires_token.get_secret_value():
+            raise
+        problems.append(str(exc))
+    if settings.aides_territoires_token.get_secret_value():
+        try:
+            aides, found = refresh_aides(settings)
+            problems += found
+        except AidesTerritoiresError as exc:
+            if not calls:
+                raise
+            problems.append(str(exc))
     report = assistant.ingest(progress=progress)
-    return Refresh(calls, problems, report)
+    return Refresh(calls, problems, report, aides)

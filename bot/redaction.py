@@ -24,6 +24,7 @@ def secrets_of(settings: Settings) -> list[str]:
         settings.webhook_secret.get_secret_value(),
         settings.embedding_api_key.get_secret_value(),
         settings.llm_api_key.get_secret_value(),
+        settings.aides_territoires_token.get_secret_value(),
         *(code.get_secret_value() for code in settings.referent_codes.values()),
     ]
     token = values[0]

@@ -28,6 +28,7 @@ from .texts import LANGUAGE_NAMES, UI_LANGUAGES, plural, referent_text, text
 
 RECENT_ANSWERS = 5000
 CARDS_PER_PAGE = 3
+AIDES_TERRITOIRES = "https://aides-territoires.beta.gouv.fr"
 FUNDING = "menu:funding"  # the button that starts the funding conversation
 
 
@@ -377,6 +378,9 @@ class Dialogue:
             lines.append(f"💡 {escape(s.why)}")
         checked = text(lang, "checked_line", date=s.checked.isoformat())
         lines.append(f"🔗 {link(s.url, _host(s.url))} · {checked}")
+        if s.origin == "aides-territoires":  # the Licence Ouverte asks for the credit
+            site = link(AIDES_TERRITOIRES, "Aides-territoires")
+            lines.append(text(lang, "credit_aides_territoires", link=site))
         row = [_referent_button(lang)]
         if s.status != "permanent":
             if s.follow == "deadline":

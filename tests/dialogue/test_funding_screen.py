@@ -152,3 +152,11 @@ def test_the_bell_follows_a_deadline_or_the_next_edition_and_says_which(database
     assert opened.subscription.call_id == NEXT + "programme-2"
     news = dialogue.opened(opened.suggestion, "fr")
     assert news.html.startswith("🆕 La nouvelle édition de <b>Programme 2</b> est ouverte.")
+
+
+def test_an_aides_territoires_card_credits_its_source(database):
+    dialogue = _dialogue(database, Proposal(suggestions=[]))
+    card = dialogue.card(_suggestion(1, "open", origin="aides-territoires"), "fr").html
+    assert 'Source : <a href="https://aides-territoires.beta.gouv.fr">' in card
+    assert "Licence Ouverte 2.0" in card
+    assert "Licence" not in dialogue.card(_suggestion(1, "open"), "fr").html
