@@ -2,20 +2,26 @@
 
 Front ends (command line, Telegram) create one :class:`Assistant`, call :meth:`initialize` once,
 then :meth:`answer` as often as they like, and :meth:`shutdown` at the end.
+
+An ingest may switch the index while answers run in other threads: each answer holds a *lease* on
+the generation it started with, and a replaced generation is closed when its last lease ends.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from langchain_core.embeddings import Embeddings
 
 from .answering import Answer, Answerer
 from .config import Settings
 from .embeddings import make_embeddings
-from .errors import IndexMissingError
+from .errors import IndexLockedError, IndexMissingError
 from .index.builder import IngestReport, ingest
-from .index.generations import current_generation
+from .index.generations import current_generation, hold, ingest_lock, prune, release
 from .index.manifest import Manifest, is_stale
 from .index.store import KnowledgeIndex
 from .retrieval import Hit, Mode, Retriever
@@ -31,6 +37,9 @@ class Assistant:
         self._embeddings = embeddings
         self._index: KnowledgeIndex | None = None
         self._answerer: Answerer | None = None
+        self._swap = threading.Lock()  # guards the three fields below and the lease counts
+        self._holds: dict[KnowledgeIndex, int] = {}  # open generations: their reader lock
+        self._leases: dict[KnowledgeIndex, int] = {}  # queries running on each open generation
         self.stale = False  # knowledge/ changed since the live index was built
 
     @property
@@ -62,16 +71,54 @@ class Assistant:
             )
         if self._index is not None and self._index.generation == generation:
             return
-        previous = self._index
-        self._index = KnowledgeIndex(generation, self.embeddings)
-        retriever = Retriever(
-            self._index, self.embeddings, self.settings.retrieval_k, self.settings.rrf_k
-        )
-        self._answerer = Answerer(retriever, self.settings)
+        reading = hold(generation)
+        try:
+            index = KnowledgeIndex(generation, self.embeddings)
+        except BaseException:
+            release(reading)
+            raise
+        k, rrf_k = self.settings.retrieval_k, self.settings.rrf_k
+        retriever = Retriever(index, self.embeddings, k, rrf_k)
+        answerer = Answerer(retriever, self.settings)
+        with self._swap:
+            previous = self._index
+            self._index, self._answerer = index, answerer
+            self._holds[index] = reading
         if previous is not None:
-            previous.close()
+            self._retire(previous)
         manifest = Manifest.load(generation)
         self.stale = manifest is not None and is_stale(self.settings.knowledge_dir, manifest)
+
+    @contextmanager
+    def lease(self) -> Iterator[Answerer]:
+        """The current answerer; its generation stays open until the block ends."""
+        with self._swap:
+            answerer, index = self.answerer, self._index
+            assert index is not None
+            self._leases[index] = self._leases.get(index, 0) + 1
+        try:
+            yield answerer
+        finally:
+            with self._swap:
+                self._leases[index] -= 1
+                unused = self._leases[index] == 0 and index is not self._index
+            if unused:
+                self._retire(index)
+
+    def _retire(self, index: KnowledgeIndex) -> None:
+        """Close a replaced generation now, or when its last lease ends (see :meth:`lease`)."""
+        with self._swap:
+            if self._leases.get(index, 0) > 0 or index not in self._holds:
+                return
+            self._leases.pop(index, None)
+            reading = self._holds.pop(index)
+        index.close()
+        release(reading)
+        try:  # delete it now if no other process reads it; a running ingest will do it otherwise
+            with ingest_lock(self.settings.index_dir):
+                prune(self.settings.index_dir)
+        except IndexLockedError:
+            pass
 
     @property
     def answerer(self) -> Answerer:
@@ -88,16 +135,18 @@ class Assistant:
         kind: str | None = None,
     ) -> Answer:
         """Answer one question (see :meth:`Answerer.answer`)."""
-        return self.answerer.answer(question, lang, mode=mode, kind=kind)
+        with self.lease() as answerer:
+            return answerer.answer(question, lang, mode=mode, kind=kind)
 
     def search(
         self, query: str, *, kind: str | None = None, k: int | None = None, mode: Mode = "hybrid"
     ) -> list[Hit]:
         """The best chunks for ``query``."""
-        return self.answerer.retriever.search(query, kind=kind, k=k, mode=mode)
+        with self.lease() as answerer:
+            return answerer.retriever.search(query, kind=kind, k=k, mode=mode)
 
     def shutdown(self) -> None:
-        if self._index is not None:
-            self._index.close()
-        self._index = None
-        self._answerer = None
+        with self._swap:
+            index, self._index, self._answerer = self._index, None, None
+        if index is not None:
+            self._retire(index)  # closed at once, or when the last running answer ends

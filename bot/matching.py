@@ -181,7 +181,8 @@ class Matcher:
         now = self.clock()
         lang = card_language(lang)
         query = " ".join([profile.description, *profile.themes])
-        evidence = self.assistant.answerer.evidence(query, kind="call", mode=mode, k=POOL)
+        with self.assistant.lease() as answerer:  # an index swap waits for this search
+            evidence = answerer.evidence(query, kind="call", mode=mode, k=POOL)
         editions = self.editions()
         ranked: list[Suggestion] = []
         seen: set[str] = set()

@@ -20,13 +20,21 @@ from ..cards import load_cards
 from ..config import Settings
 from ..embeddings import embedding_id
 from .chunking import Chunk, split_sections
-from .generations import current_generation, ingest_lock, new_generation, prune, publish
+from .generations import (
+    READERS,
+    current_generation,
+    ingest_lock,
+    new_generation,
+    prune,
+    publish,
+)
 from .manifest import FORMAT, MANIFEST, FileEntry, FileState, Manifest, scan
-from .sources import SkippedFile, load_source
+from .parsing import content_digest, load_files
+from .sources import Loaded, SkippedFile
 from .store import IndexWriter
 
 log = logging.getLogger(__name__)
-_NOT_COPIED = shutil.ignore_patterns(MANIFEST, "*.tmp")
+_NOT_COPIED = shutil.ignore_patterns(MANIFEST, "*.tmp", READERS)
 
 
 @dataclass
@@ -81,6 +89,12 @@ def ingest(
         report.removed = [rel for rel in old_files if rel not in states]
         report.unchanged = [rel for rel in states if rel in old_files and rel not in changed]
         report.warnings = refused + _carried_warnings(old_files, report.unchanged)
+        loaded = load_files(settings, report.added + report.updated)
+        same = [rel for rel in changed if _same_text(old_files[rel], loaded[rel])]
+        if same:  # new bytes, same text (a snapshot whose only change is its date): no swap
+            report.updated = [rel for rel in changed if rel not in same]
+            report.unchanged += same
+            report.warnings += _carried_warnings(old_files, same)
 
         if live and previous and not (full or report.added or report.updated or report.removed):
             _refresh_stat(live, previous, states)
@@ -94,7 +108,9 @@ def ingest(
         try:
             if live and not full:
                 shutil.copytree(live, staging, dirs_exist_ok=True, ignore=_NOT_COPIED)
-            files = _build(settings, embeddings, staging, states, old_files, report, progress)
+            files = _build(
+                settings, embeddings, staging, states, old_files, loaded, report, progress
+            )
             manifest = Manifest(
                 embedding=embedding,
                 chunk_size=settings.chunk_size,
@@ -119,28 +135,27 @@ def _build(
     staging: Path,
     states: dict[str, FileState],
     old_files: dict[str, FileEntry],
+    loaded: dict[str, Loaded | SkippedFile],
     report: IngestReport,
-    progress: bool,
+    progress: bool = False,
 ) -> dict[str, FileEntry]:
     writer = IndexWriter(staging, embeddings)
     try:
         writer.remove_sources(report.removed + report.updated)
-        files = {rel: old_files[rel] for rel in report.unchanged}
+        files = {rel: _carried(old_files[rel], states[rel]) for rel in report.unchanged}
         new_chunks: list[Chunk] = []
         for rel in report.added + report.updated:
             entry = FileEntry(**states[rel].model_dump())
-            try:
-                loaded = load_source(settings.knowledge_dir, rel)
-            except SkippedFile as exc:
-                entry.skipped = str(exc)
-                report.warnings.append(f"skipped {rel}: {exc}")
+            got = loaded[rel]
+            if isinstance(got, SkippedFile):
+                entry.skipped = str(got)
+                report.warnings.append(f"skipped {rel}: {got}")
             else:
-                chunks = split_sections(
-                    loaded.sections, settings.chunk_size, settings.chunk_overlap
-                )
+                chunks = split_sections(got.sections, settings.chunk_size, settings.chunk_overlap)
                 entry.chunks = len(chunks)
-                entry.problems = loaded.problems
-                report.warnings.extend(loaded.problems)
+                entry.problems = got.problems
+                entry.content = content_digest(got)
+                report.warnings.extend(got.problems)
                 new_chunks.extend(chunks)
             files[rel] = entry
         writer.add(new_chunks, progress=progress)
@@ -151,6 +166,16 @@ def _build(
     finally:
         writer.close()
     return files
+
+
+def _same_text(entry: FileEntry, loaded: Loaded | SkippedFile) -> bool:
+    """A changed file that gives exactly the text it gave before."""
+    return bool(entry.content) and entry.content == content_digest(loaded)
+
+
+def _carried(entry: FileEntry, state: FileState) -> FileEntry:
+    """An unchanged file's entry, with what the disk says now (bytes may differ, text not)."""
+    return entry.model_copy(update=state.model_dump())
 
 
 def _compatible(manifest: Manifest, settings: Settings, embedding: str) -> bool:
@@ -179,12 +204,15 @@ def _carried_warnings(files: dict[str, FileEntry], unchanged: list[str]) -> list
 
 def _refresh_stat(live: Path, manifest: Manifest, states: dict[str, FileState]) -> None:
     """Content unchanged but files touched: record the new mtimes so staleness checks stay quiet."""
-    moved = {rel for rel, st in states.items() if manifest.files[rel].mtime_ns != st.mtime_ns}
+    moved = {
+        rel
+        for rel, st in states.items()
+        if manifest.files[rel] != _carried(manifest.files[rel], st)
+    }
     if not moved:
         return
     for rel in moved:
-        manifest.files[rel].mtime_ns = states[rel].mtime_ns
-        manifest.files[rel].size = states[rel].size
+        manifest.files[rel] = _carried(manifest.files[rel], states[rel])
     temporary = live / f"{MANIFEST}.tmp"
     temporary.write_text(manifest.model_dump_json(indent=1), encoding="utf-8")
     temporary.replace(live / MANIFEST)

@@ -6,6 +6,9 @@ Layout of the index folder::
       current -> gen-20261126T131500-4242   (symbolic link, replaced atomically)
       gen-…/                                 (one complete index each)
       ingest.lock
+
+A process reading a generation holds a shared lock on its ``readers.lock`` (:func:`hold`); pruning
+removes only generations nobody holds, in any process.
 """
 
 from __future__ import annotations
@@ -23,7 +26,8 @@ from ..errors import IndexLockedError
 CURRENT = "current"
 PREFIX = "gen-"
 LOCK = "ingest.lock"
-KEEP = 2  # the live generation and the one before it (a running bot may still read it)
+READERS = "readers.lock"
+KEEP = 2  # the live generation and the one before it, plus any generation still being read
 
 
 def current_generation(index_dir: Path) -> Path | None:
@@ -63,8 +67,37 @@ def prune(index_dir: Path) -> None:
         return
     kept = [live, *[p for p in generations if p != live and _is_complete(p)][: KEEP - 1]]
     for path in generations:
-        if path not in kept:
+        if path not in kept and not in_use(path):
             shutil.rmtree(path, ignore_errors=True)
+
+
+def hold(generation: Path) -> int:
+    """Mark a generation as being read (until :func:`release`): no ingest will delete it.
+
+    Returns a file descriptor; the lock also ends with the process, however it ends.
+    """
+    fd = os.open(generation / READERS, os.O_RDONLY | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    fcntl.flock(fd, fcntl.LOCK_SH)
+    return fd
+
+
+def release(fd: int) -> None:
+    """The generation is no longer read by this holder."""
+    os.close(fd)
+
+
+def in_use(generation: Path) -> bool:
+    """Does a reader, in this process or another, still hold the generation?"""
+    path = generation / READERS
+    if not path.exists():
+        return False
+    with path.open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(handle, fcntl.LOCK_UN)
+    return False
 
 
 def _is_complete(generation: Path) -> bool:

@@ -29,6 +29,7 @@ class FileEntry(FileState):
     """A knowledge file as indexed: how many chunks it gave, or why it was skipped."""
 
     chunks: int = 0
+    content: str = ""  # digest of the text it gave (see :func:`bot.index.parsing.content_digest`)
     skipped: str = ""
     problems: list[str] = Field(default_factory=list)
 
