@@ -122,6 +122,8 @@ class Handoff(Base):
     context: Mapped[str] = mapped_column(Text, default="")  # recent questions, answers, calls
     referent_chat_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     referent_message_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    # who took and closed it, when: lines shown under the dossier in the referent chat
+    history: Mapped[str | None] = mapped_column(Text, nullable=True, default="")
     consent_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
@@ -145,6 +147,8 @@ class Outbox(Base):
     next_attempt_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
     failed: Mapped[bool] = mapped_column(Boolean, default=False)
+    # a sender claimed it (state "sending") until then; an expired claim means it died mid-send
+    claimed_until: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
 
 
 class ReferentChat(Base):
@@ -183,6 +187,7 @@ class Counter(Base):
 ADDED_COLUMNS = {  # columns newer than some databases
     ("outbox", "edit_message_id"): "BIGINT",
     ("outbox", "message_id"): "BIGINT",
+    ("handoffs", "history"): "TEXT",
 }
 
 

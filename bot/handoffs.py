@@ -17,16 +17,19 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from pydantic import BaseModel
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from .catalogue import DEFAULT
 from .db import Audit, Database, Handoff, Outbox, ReferentChat, naive_utc, utcnow
-from .dialogue.replies import escape
+from .dialogue.replies import TELEGRAM_LIMIT, escape, telegram_length
 from .dialogue.texts import referent_text, text
 from .referents import Directory, Network
 
 MAX_ATTEMPTS = 8
+CLAIM_LEASE = dt.timedelta(minutes=2)  # longer than any send with its retries
+AT_MOST_ONCE = ("delivered", "taken", "closed")  # notices to the user: never twice
+DOSSIER_LIMIT = TELEGRAM_LIMIT - 200  # room for the lines added when it is taken and closed
 JOIN_ATTEMPTS = 5  # failed /referent_join codes a chat may try…
 JOIN_WINDOW = dt.timedelta(hours=1)  # …within this window
 ERASED = "[effacé]"
@@ -87,12 +90,15 @@ def dossier_html(handoff: Handoff, network_name: str, lang: str = DEFAULT) -> st
         "",
         referent_text("dossier_question", lang, question=escape(handoff.question)),
     ]
-    context = json.loads(handoff.context or "[]")
+    context = [f"• {escape(item)}" for item in json.loads(handoff.context or "[]")]
+    history = [line for line in (handoff.history or "").split("\n") if line]
+    tail = ["", referent_text("dossier_hint", lang), *([""] if history else []), *history]
+    # one message, so that it can be replied to and edited: the oldest exchanges give way
+    while context and telegram_length("\n".join([*lines, "", *context, *tail])) > DOSSIER_LIMIT:
+        context.pop(0)
     if context:
-        lines += ["", referent_text("dossier_context", lang)]
-        lines += [f"• {escape(item)}" for item in context]
-    lines += ["", referent_text("dossier_hint", lang)]
-    return "\n".join(lines)
+        lines += ["", referent_text("dossier_context", lang), *context]
+    return "\n".join(lines + tail)
 
 
 def dossier_buttons(handoff_id: int, lang: str = DEFAULT) -> list[list[tuple[str, str]]]:
@@ -284,6 +290,7 @@ class Handoffs:
                     Outbox.sent_at.is_(None),
                     Outbox.failed.is_(False),
                     Outbox.next_attempt_at <= now,
+                    or_(Outbox.claimed_until.is_(None), Outbox.claimed_until < now),
                 )
                 .order_by(Outbox.id)
                 .limit(limit)
@@ -292,6 +299,34 @@ class Handoffs:
                 Pending(r.id, r.chat_id, r.html, json.loads(r.buttons), r.edit_message_id)
                 for r in rows
             ]
+
+    def claim(self, outbox_id: int) -> bool:
+        """Take a message for sending (state and lease in the database); False: do not send it.
+
+        Only one sender holds a message at a time, whatever the number of processes. A claim
+        that expired means its sender died mid-send: a dossier or a reply is sent again (it must
+        not be lost, and may arrive twice); a notice to the user is not (it may be lost, never
+        repeated).
+        """
+        now = naive_utc(self.clock())
+        free = or_(Outbox.claimed_until.is_(None), Outbox.claimed_until < now)
+        with self.database.session() as session, session.begin():
+            interrupted = session.scalar(
+                select(Outbox.purpose).where(Outbox.id == outbox_id, Outbox.claimed_until < now)
+            )
+            taken = session.execute(
+                update(Outbox)
+                .where(Outbox.id == outbox_id, Outbox.sent_at.is_(None), free)
+                .values(claimed_until=now + CLAIM_LEASE)
+            )
+            if taken.rowcount != 1:  # type: ignore[attr-defined]
+                return False
+            if interrupted in AT_MOST_ONCE:
+                session.execute(
+                    update(Outbox).where(Outbox.id == outbox_id).values(sent_at=utcnow())
+                )
+                return False
+            return True
 
     def sent(self, outbox_id: int, message_id: int) -> None:
         """A message went out; a delivered dossier tells its user."""
@@ -316,6 +351,7 @@ class Handoffs:
             if row is None:
                 return
             row.attempts += 1
+            row.claimed_until = None
             delay = dt.timedelta(seconds=min(3600, 5 * 2**row.attempts))
             row.next_attempt_at = naive_utc(self.clock()) + delay
             row.failed = permanent or row.attempts >= MAX_ATTEMPTS
@@ -331,8 +367,9 @@ class Handoffs:
                     )
                 )
 
-    def act(self, chat_id: int, handoff_id: int, action: str) -> tuple[bool, str]:
-        """A referent takes or closes a dossier of their network (anything else is refused)."""
+    def act(self, chat_id: int, handoff_id: int, action: str, who: str = "") -> tuple[bool, str]:
+        """A referent (``who``) takes or closes a dossier of their network (anything else is
+        refused); the dossier message in the referent chat is edited to say who and when."""
         with self.database.session() as session, session.begin():
             handoff = session.get(Handoff, handoff_id)
             network = self.network_of(chat_id)
@@ -354,7 +391,24 @@ class Handoffs:
                 return False, handoff.state
             handoff.state = target
             handoff.updated_at = utcnow()
+            when = naive_utc(self.clock()).strftime("%d/%m/%Y %H:%M UTC")
+            line = referent_text(f"history_{target}", who=escape(who or "?"), when=when)
+            handoff.history = "\n".join(x for x in (handoff.history, line) if x)
             session.add(self._notice(handoff, target))
+            if handoff.referent_chat_id and handoff.referent_message_id:
+                network = self.directory.by_id(handoff.network_id)
+                buttons = dossier_buttons(handoff.id)
+                left = [] if target == "closed" else [[b for b in buttons[0] if "close" in b[1]]]
+                session.add(
+                    Outbox(
+                        handoff_id=handoff.id,
+                        purpose="edit",
+                        chat_id=handoff.referent_chat_id,
+                        html=dossier_html(handoff, network.name if network else ""),
+                        buttons=json.dumps(left, ensure_ascii=False),
+                        edit_message_id=handoff.referent_message_id,
+                    )
+                )
             return True, target
 
     def relay(self, chat_id: int, replied_message_id: int, message: str) -> bool:

@@ -374,3 +374,46 @@ def test_join_codes_cannot_be_brute_forced(handoffs, database, clock):
     assert actions.count("join:failed") == 5 and actions.count("join:refused") == 1
     clock.now += dt.timedelta(minutes=61)
     assert handoffs.join(-100, "PDL") is not None
+
+
+def test_taking_and_closing_edit_the_dossier_message_in_place(handoffs, clock):
+    handoffs.join(-100, "PDL")
+    handoff, _ = handoffs.create("k", _request())
+    handoffs.sent(handoffs.pending()[0].id, message_id=555)
+    handoffs.act(-100, handoff.id, "take", who="Alice Martin")
+    [edit] = [p for p in handoffs.pending() if p.edit_message_id == 555]
+    assert edit.chat_id == -100 and "Marie Curie" in edit.html
+    assert "✋ Prise en charge par Alice Martin le 10/01/2027 12:00 UTC." in edit.html
+    assert [[data for _, data in row] for row in edit.buttons] == [[f"ho:close:{handoff.id}"]]
+    handoffs.sent(edit.id, 555)
+    clock.now += dt.timedelta(hours=2)
+    handoffs.act(-100, handoff.id, "close", who="Bob")
+    [edit] = [p for p in handoffs.pending() if p.edit_message_id == 555]
+    assert "Alice Martin" in edit.html and "✅ Close par Bob le 10/01/2027 14:00 UTC." in edit.html
+    assert edit.buttons == []
+
+
+def test_a_long_dossier_stays_one_message(handoffs):
+    handoffs.join(-100, "PDL")
+    context = [f"Q : question {n} 🙂 → R : " + "réponse " * 70 for n in range(5)]
+    handoffs.create("k", _request(question="Q" * 1500, context=context))
+    [dossier] = handoffs.pending()
+    from bot.dialogue.replies import TELEGRAM_LIMIT, telegram_length
+
+    assert telegram_length(dossier.html) <= TELEGRAM_LIMIT - 200
+    assert "question 4" in dossier.html  # the latest exchanges are kept
+
+
+def test_a_signed_reply_over_the_limit_is_split_not_lost(handoffs):
+    from bot.dialogue.replies import TELEGRAM_LIMIT, split_message, telegram_length
+
+    handoffs.join(-100, "PDL")
+    handoffs.create("k", _request())
+    handoffs.sent(handoffs.pending()[0].id, message_id=555)
+    words = "Bonjour 🙂 " * 372  # 4,091 units: fits as typed, not once signed
+    assert telegram_length(words.strip()) <= TELEGRAM_LIMIT
+    handoffs.relay(-100, 555, words.strip())
+    [reply] = [p for p in handoffs.pending() if "Bonjour" in p.html]
+    parts = split_message(reply.html)
+    assert len(parts) == 2 and all(telegram_length(p) <= TELEGRAM_LIMIT for p in parts)
+    assert " ".join(parts).count("Bonjour") == 372

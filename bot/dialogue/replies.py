@@ -41,8 +41,23 @@ def to_plain(markup: str) -> str:
     return html.unescape(_TAG.sub("", markup))
 
 
+def telegram_length(value: str) -> int:
+    """A length as Telegram counts it: in UTF-16 code units (most emoji count two)."""
+    return len(value.encode("utf-16-le")) // 2
+
+
+def _within(value: str, limit: int) -> int:
+    """The longest prefix of ``value`` (in characters) that is at most ``limit`` units long."""
+    units = 0
+    for i, char in enumerate(value):
+        units += 2 if ord(char) > 0xFFFF else 1
+        if units > limit:
+            return i
+    return len(value)
+
+
 def split_message(markup: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
-    """Cut a message into parts of at most ``limit`` characters.
+    """Cut a message into parts of at most ``limit`` UTF-16 units (as Telegram counts).
 
     Cuts fall between paragraphs, else between lines, else between words; tags never span a
     line in our replies, so no cut lands inside one.
@@ -53,7 +68,7 @@ def split_message(markup: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
 
 def _fit(paragraph: str, limit: int) -> list[str]:
     """A paragraph as pieces no longer than ``limit``: whole lines, else words, else slices."""
-    if len(paragraph) <= limit:
+    if telegram_length(paragraph) <= limit:
         return [paragraph]
     return _pack([c for line in paragraph.split("\n") for c in _cut_line(line, limit)], "\n", limit)
 
@@ -64,7 +79,7 @@ def _pack(pieces: list[str], separator: str, limit: int) -> list[str]:
     current: str | None = None
     for piece in pieces:
         candidate = piece if current is None else f"{current}{separator}{piece}"
-        if len(candidate) <= limit:
+        if telegram_length(candidate) <= limit:
             current = candidate
         else:
             packed.append(current or "")
@@ -76,13 +91,14 @@ def _pack(pieces: list[str], separator: str, limit: int) -> list[str]:
 
 def _cut_line(line: str, limit: int) -> list[str]:
     out = []
-    while len(line) > limit:
-        cut = line.rfind(" ", 0, limit)
+    while telegram_length(line) > limit:
+        end = _within(line, limit)
+        cut = line.rfind(" ", 0, end)
         if cut <= 0:
-            cut = limit
+            cut = end
             entity = line.rfind("&", 0, cut)  # never cut an HTML entity in two
             if entity > cut - 10 and ";" not in line[entity:cut]:
-                cut = entity or limit
+                cut = entity or end
         out.append(line[:cut].rstrip())
         line = line[cut:].lstrip()
     out.append(line)

@@ -322,8 +322,9 @@ async def act(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     chat = update.effective_chat
     assert query is not None and query.data is not None and chat is not None
     _, action, handoff_id = query.data.split(":")
+    who = query.from_user.full_name if query.from_user else ""
     ok, state = await asyncio.to_thread(
-        services_of(context).handoffs.act, chat.id, int(handoff_id), action
+        services_of(context).handoffs.act, chat.id, int(handoff_id), action, who
     )
     if state == "unknown":
         await query.answer(_referent(context, "button_stale"))

@@ -109,6 +109,12 @@ async def test_the_whole_hand_off(bot, bot_api: FakeBotApi, services):
     bot_api.push(bot_api.button(REF, _data(dossier, "✋"), message_id=0))
     taken = (await bot_api.wait_for_messages(USER, 12))[-1]
     assert taken.text.startswith("🙋 Une personne de Pays de la Loire")
+    # the dossier message says who took it, and keeps only ✅
+    await bot_api.wait_for(lambda: bool(bot_api.sent("editMessageText", chat_id=REF)))
+    [edit] = bot_api.sent("editMessageText", chat_id=REF)
+    assert int(edit.params["message_id"]) == dossier.result["message_id"]
+    assert "✋ Prise en charge par Élu le" in edit.text and "Marie Curie" in edit.text
+    assert [b["callback_data"] for b in edit.buttons[0]] == ["ho:close:1"]
     toast = "Demande n° 1 : prise en charge."  # one language, the state in words
     await bot_api.wait_for(
         lambda: toast in [c.params.get("text") for c in bot_api.sent("answerCallbackQuery")]
@@ -437,3 +443,26 @@ async def test_join_codes_are_limited_per_chat(bot, bot_api: FakeBotApi):
     assert answers[4].startswith("Trop de codes erronés")
     last = await _next(bot_api, REF, join("CODE-PDL"))
     assert last == "Trop de codes erronés depuis cette conversation : réessayez dans une heure."
+
+
+async def test_a_long_reply_reaches_the_user_in_parts(bot, bot_api: FakeBotApi, services):
+    await _join(bot_api, REF, "CODE-PDL")
+    await _request_help(bot_api)
+    await _fill_and_send(bot_api)
+    dossier = (await bot_api.wait_for_messages(REF, 2))[-1]
+    await bot_api.wait_for(lambda: any("📬" in m.text for m in bot_api.sent(chat_id=USER)))
+    before = len(bot_api.sent(chat_id=USER))
+    words = ("Bonjour 🙂 " * 372).strip()  # fits Telegram's limit as typed, not once signed
+    reply_to = {
+        "message_id": dossier.result["message_id"],
+        "date": 0,
+        "text": "…",
+        "chat": {"id": REF, "type": "group"},
+        "from": {"id": 123456, "is_bot": True, "first_name": "INSPIRE"},
+    }
+    bot_api.push(
+        bot_api.message(REF, words, user_id=42, chat_type="group", reply_to_message=reply_to)
+    )
+    parts = (await bot_api.wait_for_messages(USER, before + 2))[before:]
+    assert " ".join(p.text for p in parts).count("Bonjour") == 372
+    assert not any(c.failed for c in bot_api.calls if c.chat_id == USER)
