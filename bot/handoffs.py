@@ -396,7 +396,7 @@ class Handoffs:
             handoff.history = "\n".join(x for x in (handoff.history, line) if x)
             session.add(self._notice(handoff, target))
             if handoff.referent_chat_id and handoff.referent_message_id:
-                network = self.directory.by_id(handoff.network_id)
+                owner = self.directory.by_id(handoff.network_id)
                 buttons = dossier_buttons(handoff.id)
                 left = [] if target == "closed" else [[b for b in buttons[0] if "close" in b[1]]]
                 session.add(
@@ -404,7 +404,7 @@ class Handoffs:
                         handoff_id=handoff.id,
                         purpose="edit",
                         chat_id=handoff.referent_chat_id,
-                        html=dossier_html(handoff, network.name if network else ""),
+                        html=dossier_html(handoff, owner.name if owner else ""),
                         buttons=json.dumps(left, ensure_ascii=False),
                         edit_message_id=handoff.referent_message_id,
                     )
