@@ -128,6 +128,8 @@ async def process_outbox(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def _deliver(context: ContextTypes.DEFAULT_TYPE, services: Services, item: Pending) -> None:
+    if not await asyncio.to_thread(services.handoffs.claim, item.id):
+        return  # another sender has it, or it is a notice whose sender died mid-send
     page = Reply(item.html, [[Button(label, data) for label, data in row] for row in item.buttons])
     if item.edit_message_id:
         await _edit(context, item.id, item.chat_id, item.edit_message_id, page)
