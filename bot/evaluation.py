@@ -15,46 +15,12 @@ from .assistant import Assistant
 from .calls import BRUSSELS, Authority
 from .config import Settings
 from .errors import InspireError
-from .index.chunking import Chunk
 from .matching import Matcher, Profile, load_call_folder
-from .retrieval import MODES, Mode
-from .text import fold
+from .quality import Evaluator, format_tables, load_gold, tables
+from .retrieval import Mode
 
-RANK_DEPTH = 10
+SPLITS = ("dev", "test")
 Item = TypeVar("Item", bound=BaseModel)
-
-
-class GoldQuestion(BaseModel):
-    """One gold item: an answerable question with its source and fact, or an off-topic one."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    q: str
-    lang: str | None = None
-    abstain: bool = False
-    source: str | None = None
-    page: int | None = None
-    call: str | None = None
-    fact: str | None = None
-
-    def matches(self, chunk: Chunk) -> bool:
-        if chunk.source != self.source:
-            return False
-        if self.page is not None and chunk.page != self.page:
-            return False
-        return self.call is None or chunk.id.split(":")[1] == self.call
-
-
-@dataclass
-class Scores:
-    mode: str
-    questions: int
-    hit_at_1: float
-    hit_at_3: float
-    mrr: float
-    fact_share: float
-    abstain_precision: float
-    abstain_recall: float
 
 
 def _load_list(path: Path, model: type[Item]) -> list[Item]:
@@ -63,57 +29,6 @@ def _load_list(path: Path, model: type[Item]) -> list[Item]:
         return [model.model_validate(item) for item in raw]
     except (OSError, yaml.YAMLError, ValidationError, TypeError) as exc:
         raise InspireError(f"cannot read the gold set {path}: {exc}") from exc
-
-
-def load_gold(path: Path) -> list[GoldQuestion]:
-    return _load_list(path, GoldQuestion)
-
-
-def evaluate(assistant: Assistant, gold: list[GoldQuestion], mode: Mode) -> Scores:
-    """Retrieval ranks of the expected source, facts in answers, abstention quality."""
-    retriever = assistant.answerer.retriever
-    answerable = [g for g in gold if not g.abstain]
-    hits1 = hits3 = 0
-    reciprocal = 0.0
-    facts = 0
-    abstained_right = abstained_total = 0
-    for item in gold:
-        answer = assistant.answer(item.q, item.lang, mode=mode)
-        abstained_total += answer.abstained
-        abstained_right += answer.abstained and item.abstain
-        if item.abstain:
-            continue
-        ranked = retriever.search(item.q, k=RANK_DEPTH, mode=mode)
-        rank = next((i for i, hit in enumerate(ranked, 1) if item.matches(hit.chunk)), None)
-        if rank is not None:
-            hits1 += rank == 1
-            hits3 += rank <= 3
-            reciprocal += 1 / rank
-        if item.fact and not answer.abstained and fold(item.fact) in fold(answer.answer):
-            facts += 1
-    off_topic = sum(g.abstain for g in gold)
-    n = max(len(answerable), 1)
-    return Scores(
-        mode=mode,
-        questions=len(gold),
-        hit_at_1=hits1 / n,
-        hit_at_3=hits3 / n,
-        mrr=reciprocal / n,
-        fact_share=facts / n,
-        abstain_precision=abstained_right / abstained_total if abstained_total else 1.0,
-        abstain_recall=abstained_right / off_topic if off_topic else 1.0,
-    )
-
-
-def format_table(rows: list[Scores]) -> str:
-    header = "mode     questions  hit@1  hit@3  MRR    facts  abstain-P  abstain-R"
-    lines = [header, "-" * len(header)]
-    for r in rows:
-        lines.append(
-            f"{r.mode:<8} {r.questions:>9}  {r.hit_at_1:.3f}  {r.hit_at_3:.3f}  {r.mrr:.3f}  "
-            f"{r.fact_share:.3f}  {r.abstain_precision:>9.3f}  {r.abstain_recall:>9.3f}"
-        )
-    return "\n".join(lines)
 
 
 class GoldProject(BaseModel):
@@ -213,14 +128,21 @@ def format_matching(runs: list[MatchScores]) -> str:
     return "\n".join(lines)
 
 
-def run_evaluation(settings: Settings, gold_path: Path, as_json: bool = False) -> int:
-    """``inspire-bot eval``: answers (three retrieval modes) and call suggestions (two)."""
+def run_evaluation(
+    settings: Settings, gold_path: Path, as_json: bool = False, splits: tuple[str, ...] = SPLITS
+) -> int:
+    """``inspire-bot eval``: answers through the whole conversation, per split and language,
+    beside a plain dense top-4 baseline; then call suggestions (today and a frozen date)."""
     gold = load_gold(gold_path)
     calls_path = gold_path.with_name("gold_calls.yaml")
     projects = _load_projects(calls_path) if calls_path.exists() else []
     assistant = Assistant(settings)
     assistant.initialize()
-    rows = [evaluate(assistant, gold, mode) for mode in MODES]
+    evaluator = Evaluator(assistant)
+    try:
+        results = {s: tables(evaluator.run([g for g in gold if g.split == s])) for s in splits}
+    finally:
+        evaluator.close()
     folder = settings.knowledge_dir / "calls"
     matching = matching_runs(assistant, projects, folder, dt.datetime.now(dt.UTC))
     assistant.shutdown()
@@ -228,16 +150,18 @@ def run_evaluation(settings: Settings, gold_path: Path, as_json: bool = False) -
         print(
             json.dumps(
                 {
-                    "answers": [asdict(r) for r in rows],
+                    "answers": {s: [asdict(r) for r in rows] for s, rows in results.items()},
                     "calls": [asdict(m) for m in matching if projects],
                 },
                 indent=1,
             )
         )
         return 0
-    print(format_table(rows))
+    for split, rows in results.items():
+        print(format_tables(split, rows))
+        print()
     if projects:
-        print(f"\ncall suggestions ({len(projects)} projects, today and a frozen date)")
+        print(f"call suggestions ({len(projects)} projects, today and a frozen date)")
         print(format_matching(matching))
     return 0
 

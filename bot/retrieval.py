@@ -9,7 +9,7 @@ from typing import Literal
 from langchain_core.embeddings import Embeddings
 
 from .index.chunking import Chunk
-from .index.store import KnowledgeIndex
+from .index.store import Kinds, KnowledgeIndex
 
 Mode = Literal["hybrid", "dense", "bm25"]
 MODES: tuple[Mode, ...] = ("hybrid", "dense", "bm25")
@@ -50,11 +50,11 @@ class Retriever:
         query: str,
         *,
         k: int | None = None,
-        kind: str | None = None,
+        kind: Kinds = None,
         mode: Mode = "hybrid",
         vector: list[float] | None = None,
     ) -> list[Hit]:
-        """The best ``k`` chunks for ``query``, optionally only of one ``kind``."""
+        """The best ``k`` chunks for ``query``, of the given kind(s) (default: all but cards)."""
         if mode not in MODES:
             raise ValueError(f"unknown retrieval mode {mode!r}; valid modes: {', '.join(MODES)}")
         k = k or self.k

@@ -38,7 +38,7 @@ class Services:
         self.settings = settings
         self.clock = clock
         self.assistant = Assistant(settings, embeddings)
-        self.database = Database(settings.database)
+        self.database = Database(settings.database, settings.database_timeout)
         self.limiter = RateLimiter(settings.rate_limit_per_minute, 60.0)
         self._dialogue: Dialogue | None = None
         self._blocked: set[str] = set()  # hashes of the chats that blocked the bot
@@ -78,6 +78,8 @@ class Services:
             self.settings.follow_up_minutes,
         )
         self._dialogue.router = self.router
+        retention = self.settings.handoff_retention_days
+        self._dialogue.handoff_retention_months = max(1, round(retention / 30.44))
 
     def load_calls(self) -> dict[str, Call]:
         return load_call_folder(self.settings.knowledge_dir / "calls")

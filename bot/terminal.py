@@ -93,5 +93,5 @@ def chat(
         elif line.startswith("/start"):
             replies = dialogue.start(lang, line.removeprefix("/start").strip())
         else:
-            replies = [dialogue.ask(line, lang)]
+            replies = dialogue.respond(line, lang, chat_id=0).replies
     services.shutdown()

@@ -90,6 +90,25 @@ def sanitize_question(text: str, max_chars: int) -> tuple[str, bool]:
     return cut.rstrip(), True
 
 
+def focus_question(text: str, max_chars: int) -> str:
+    """The part of a long message that asks something: its last sentence with a question mark
+    (with the sentence before it, when short), else its last sentences, within ``max_chars``.
+
+    Short messages come back as they are.
+    """
+    if len(text) <= min(max_chars, 300):
+        return text
+    sentences = [s.strip() for s in re.split(r"(?<=[.!?…])\s+|\n+", text) if s.strip()]
+    asked = [i for i, s in enumerate(sentences) if "?" in s]
+    end = asked[-1] if asked else len(sentences) - 1
+    picked = [sentences[end]]
+    for sentence in reversed(sentences[:end]):
+        if len(" ".join([sentence, *picked])) > min(max_chars, 400) or (asked and len(picked) > 1):
+            break
+        picked.insert(0, sentence)
+    return " ".join(picked)
+
+
 def fold(text: str) -> str:
     """Lower-case and strip accents (``Élus`` → ``elus``), for lexical matching."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())

@@ -72,6 +72,7 @@ class Dialogue:
         self.clock = clock
         self.follow_up_minutes = follow_up_minutes
         self.retention_months = max(1, round(retention_days / 30.44))
+        self.handoff_retention_months = 12  # set from the settings by the services
         # the last question of each chat, for follow-ups (bounded: the oldest chats go first)
         self._recent: OrderedDict[int, tuple[str, dt.datetime]] = OrderedDict()
         self._answers: OrderedDict[str, Answer] = OrderedDict()
@@ -98,7 +99,8 @@ class Dialogue:
         return Reply(text(lang, "help"), self.menu_buttons(lang))
 
     def privacy(self, lang: str) -> Reply:
-        return Reply(text(lang, "privacy", months=self.retention_months))
+        dossiers = plural(lang, "months", self.handoff_retention_months)
+        return Reply(text(lang, "privacy", months=self.retention_months, dossier_months=dossiers))
 
     def about(self, lang: str) -> Reply:
         return Reply(text(lang, "about"))
@@ -135,6 +137,8 @@ class Dialogue:
         intent = classify(message)
         if intent == "smalltalk":
             return Response("smalltalk", [self.smalltalk(message, lang)])
+        if intent == "injection":
+            return Response("abstain", [Reply(text(lang, "injection_refusal"))])
         if intent == "contact":
             return Response("contact", [self.contact(message, lang)])
         if intent == "funding":

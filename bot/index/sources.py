@@ -18,6 +18,7 @@ from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
 from ..calls import Call, load_calls
+from ..cards import ANSWERS_FOLDER, read_card_file
 from ..errors import KnowledgeError
 from ..programmes import PROGRAMMES_FILE, load_programmes, programme_text
 from ..text import collapse_spaces, is_heading, repair_pdf_text
@@ -27,6 +28,8 @@ CALL = "call"
 DOCUMENT_SUFFIXES = {".pdf", ".md", ".markdown", ".txt"}
 CALL_SUFFIXES = {".yaml", ".yml"}
 CALLS_FOLDER = "calls"
+CARD = "card"
+CARD_ANSWER = "answer:"  # the section of a card chunk that holds an answer, not a phrasing
 
 
 class SkippedFile(Exception):
@@ -57,13 +60,14 @@ class Loaded:
 
 
 def is_indexable(relative: str) -> bool:
-    """Documents are indexed anywhere in knowledge/; YAML only as call files under calls/."""
+    """Documents are indexed anywhere in knowledge/; YAML only as call files under calls/ and
+    answer cards under answers/."""
     path = Path(relative)
     if any(part.startswith(".") for part in path.parts):
         return False
     suffix = path.suffix.lower()
     if suffix in CALL_SUFFIXES:
-        return path.parts[0] == CALLS_FOLDER
+        return path.parts[0] in (CALLS_FOLDER, ANSWERS_FOLDER)
     return suffix in DOCUMENT_SUFFIXES
 
 
@@ -73,6 +77,8 @@ def load_source(root: Path, relative: str) -> Loaded:
     kind = CALL if Path(relative).parts[0] == CALLS_FOLDER else PROGRAMME
     checked = dt.date.fromtimestamp(path.stat().st_mtime).isoformat()
     suffix = path.suffix.lower()
+    if suffix in CALL_SUFFIXES and Path(relative).parts[0] == ANSWERS_FOLDER:
+        return _load_card_phrasings(path, relative)
     if suffix in CALL_SUFFIXES:
         return _load_calls(path, relative)
     if suffix == ".pdf":
@@ -185,6 +191,26 @@ def _load_calls(path: Path, relative: str) -> Loaded:
     ]
     problems = [p.replace(str(path), relative, 1) for p in result.problems]
     return Loaded(sections=sections, problems=problems)
+
+
+def _load_card_phrasings(path: Path, relative: str) -> Loaded:
+    """One section per phrasing of each card and one per translation of its answer (section
+    ``answer:<lang>``): both are matched against questions. The cards themselves are checked
+    and kept apart (see :func:`bot.cards.load_cards`)."""
+    cards, _ = read_card_file(path)  # problems are reported by the card check of the ingest
+    sections = []
+    for card in cards:
+        checked = card.checked.isoformat()
+        for question in card.questions:
+            sections.append(Section(relative, card.id, question, card.id, "", 0, "", CARD, checked))
+        for lang, answer in card.answer.items():
+            label = f"{CARD_ANSWER}{lang}"
+            sections.append(
+                Section(relative, card.id, answer, card.id, label, 0, "", CARD, checked)
+            )
+    if not sections:
+        raise SkippedFile("no valid answer card")
+    return Loaded(sections=sections, problems=[])
 
 
 def _load_programmes(path: Path, relative: str) -> Loaded:

@@ -8,12 +8,13 @@ import logging
 import math
 from collections import deque
 
-from telegram import Chat, Message, MessageEntity, ReplyKeyboardRemove, Update
+from telegram import Chat, ChatMember, Message, MessageEntity, ReplyKeyboardRemove, Update
 from telegram.constants import ChatAction
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from ..dialogue import Reply
+from ..dialogue.replies import escape
 from ..dialogue.texts import text, ui_language
 from ..services import Services
 from .sending import send_reply
@@ -112,6 +113,19 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     anchor = _thread_anchor(message, chat)
     for page in response.replies:
         await send_reply(context.bot, chat.id, page, services, reply_to=anchor)
+
+
+async def added_to_group(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The bot joined a group: say hello, and how it behaves there."""
+    change = update.my_chat_member
+    if change is None or change.chat.type == Chat.PRIVATE:
+        return
+    was_out = change.old_chat_member.status in (ChatMember.LEFT, ChatMember.BANNED)
+    is_in = change.new_chat_member.status in (ChatMember.MEMBER, ChatMember.ADMINISTRATOR)
+    if was_out and is_in:
+        bot = escape(f"@{context.bot.username}")
+        greeting = text(language_of(update, context), "group_greeting", bot=bot)
+        await send_reply(context.bot, change.chat.id, Reply(greeting), services_of(context))
 
 
 async def nothing_to_cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
