@@ -99,8 +99,12 @@ class Dialogue:
         return Reply(text(lang, "help"), self.menu_buttons(lang))
 
     def privacy(self, lang: str) -> Reply:
-        dossiers = plural(lang, "months", self.handoff_retention_months)
-        return Reply(text(lang, "privacy", months=self.retention_months, dossier_months=dossiers))
+        """What is kept, for how long, how to erase it; dossiers just before /forget."""
+        page = text(lang, "privacy", months=self.retention_months)
+        dossiers = text(lang, "privacy_dossiers", months=self.handoff_retention_months)
+        at = page.find("• /forget")
+        at = at if at >= 0 else len(page)
+        return Reply(f"{page[:at].rstrip()}\n{dossiers}\n{page[at:]}".rstrip())
 
     def about(self, lang: str) -> Reply:
         return Reply(text(lang, "about"))

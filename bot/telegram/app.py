@@ -15,6 +15,7 @@ from telegram.ext import (
     AIORateLimiter,
     Application,
     CallbackQueryHandler,
+    ChatMemberHandler,
     CommandHandler,
     ConversationHandler,
     Defaults,
@@ -140,6 +141,9 @@ def build_application(settings: Settings, services: Services) -> Application:
     application.add_handler(CommandHandler(["alertes", "alerts"], handlers.alerts))
     application.add_handler(CommandHandler(["lang", "language"], handlers.choose_language))
     application.add_handler(CommandHandler("cancel", handlers.nothing_to_cancel))
+    application.add_handler(
+        ChatMemberHandler(handlers.added_to_group, ChatMemberHandler.MY_CHAT_MEMBER)
+    )
     application.add_handler(CallbackQueryHandler(handlers.on_button))
     application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, handlers.on_text))
     application.add_handler(MessageHandler(filters.COMMAND, handlers.unknown_command))

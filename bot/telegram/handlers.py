@@ -8,6 +8,7 @@ import logging
 import math
 from collections import deque
 
+from sqlalchemy.exc import SQLAlchemyError
 from telegram import Chat, ChatMember, Message, MessageEntity, ReplyKeyboardRemove, Update
 from telegram.constants import ChatAction
 from telegram.error import TelegramError
@@ -184,8 +185,10 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     log.error("Error while handling update %s", update_id, exc_info=context.error)
     if isinstance(update, Update) and update.effective_chat is not None:
         lang = language_of(update, context)
+        # the database is down or frozen: say so (questions on the programme still work)
+        key = "unavailable" if isinstance(context.error, SQLAlchemyError) else "error"
         try:
-            await context.bot.send_message(update.effective_chat.id, text(lang, "error"))
+            await context.bot.send_message(update.effective_chat.id, text(lang, key))
         except TelegramError:
             log.warning("Could not send the apology for update %s", update_id)
 

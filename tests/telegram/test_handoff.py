@@ -466,3 +466,28 @@ async def test_a_long_reply_reaches_the_user_in_parts(bot, bot_api: FakeBotApi, 
     parts = (await bot_api.wait_for_messages(USER, before + 2))[before:]
     assert " ".join(p.text for p in parts).count("Bonjour") == 372
     assert not any(c.failed for c in bot_api.calls if c.chat_id == USER)
+
+
+async def test_privacy_describes_dossiers_and_forget(bot, bot_api: FakeBotApi):
+    page = await _next(bot_api, USER, bot_api.command(USER, "/privacy"))
+    assert "dossier" in page and "12 mois" in page and "/forget" in page and "[effacé]" in page
+
+
+async def test_the_bot_greets_a_group_it_joins(bot, bot_api: FakeBotApi):
+    group = -5151
+    user = {"id": USER, "is_bot": False, "first_name": "Élu", "language_code": "fr"}
+    member = {"user": {"id": 123456, "is_bot": True, "first_name": "INSPIRE"}}
+    bot_api.push(
+        {
+            "update_id": 990001,
+            "my_chat_member": {
+                "chat": {"id": group, "type": "group", "title": "Élus"},
+                "from": user,
+                "date": 0,
+                "old_chat_member": {**member, "status": "left"},
+                "new_chat_member": {**member, "status": "member"},
+            },
+        }
+    )
+    [greeting] = await bot_api.wait_for_messages(group)
+    assert "Bonjour à toutes et à tous" in greeting.text and "@inspire_test_bot" in greeting.text
