@@ -118,6 +118,7 @@ class Settings(BaseSettings):
     portal_timeout: float = Field(default=30.0, gt=0)
     portal_retries: int = Field(default=3, ge=1)
     portal_deadline: float = Field(default=300.0, gt=0)  # seconds for the whole fetch
+    portal_horizon_topics: str = r"^HORIZON-MISS-\d{4}-\d+-(CIT|CLIMA)"  # cities, adaptation
     portal_refresh_hours: float = Field(default=24.0, ge=0)  # the bot's refresh job; 0: off
 
     # Aides-territoires API (French aid for local authorities): fetched only with an API key

@@ -50,12 +50,19 @@ PROGRAMMES = {  # frameworkProgramme id -> name
     "43108390": "Horizon Europe",
     "43152860": "Digital Europe",
     "43332642": "EU4Health",
+    "45876777": "NDICI-Global Europe",
 }
+HORIZON = "43108390"
 TOPIC_PAGE = (
     "https://ec.europa.eu/info/funding-tenders/opportunities/portal/screen/opportunities/"
     "topic-details/{identifier}"
 )
 SUMMARY_CHARS = 600
+STABLE_SORT = [  # unique per record, so that pages never swap tied rows
+    {"field": "identifier", "order": "ASC"},
+    {"field": "DATASOURCE", "order": "ASC"},
+    {"field": "esDA_IngestDate", "order": "ASC"},
+]
 
 
 class PortalError(InspireError):
@@ -83,29 +90,46 @@ class PortalClient:
         settings: Settings,
         transport: httpx.BaseTransport | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.settings = settings
         self._sleep = sleep
+        self._monotonic = monotonic
         self._client = httpx.Client(timeout=settings.portal_timeout, transport=transport)
+        self._deadline = math.inf
+        self.problems: list[str] = []  # what the last fetch noticed (rows missing, pages cut)
 
     def close(self) -> None:
         self._client.close()
 
     def fetch(self) -> list[dict[str, Any]]:
-        """Every result row of every page (up to ``portal_max_pages``)."""
+        """Every result row of every page, in a stable order, within ``portal_deadline``."""
+        self.problems = []
+        self._deadline = self._monotonic() + self.settings.portal_deadline
         rows: list[dict[str, Any]] = []
-        page, pages = 1, 1
+        page, pages, total = 1, 1, 0
         while page <= pages:
             data = self._page(page)
             results = data.get("results") or []
             rows.extend(r for r in results if isinstance(r, dict))
             total = int(data.get("totalResults") or 0)
-            pages = min(
-                math.ceil(total / self.settings.portal_page_size), self.settings.portal_max_pages
-            )
+            pages = math.ceil(total / self.settings.portal_page_size)
+            if pages > self.settings.portal_max_pages:
+                self.problems.append(
+                    f"the portal has {total} results, more than {self.settings.portal_max_pages} "
+                    "pages: only the first pages were read (raise INSPIRE_PORTAL_MAX_PAGES)"
+                )
+                pages = self.settings.portal_max_pages
             if not results:
                 break
             page += 1
+        if (
+            total
+            and len(rows) != total
+            and total
+            <= len(rows) + self.settings.portal_page_size * (self.settings.portal_max_pages - pages)
+        ):
+            self.problems.append(f"the portal announced {total} results but {len(rows)} were read")
         return rows
 
     def _page(self, number: int) -> dict[str, Any]:
@@ -122,23 +146,14 @@ class PortalClient:
                 "application/json",
             ),
             "languages": ("blob", json.dumps(["en"]), "application/json"),
-            "sort": (
-                "blob",
-                json.dumps({"field": "sortStatus", "order": "DESC"}),
-                "application/json",
-            ),
+            "sort": ("blob", json.dumps(STABLE_SORT), "application/json"),
         }
         delay = 1.0
         for attempt in range(1, self.settings.portal_retries + 1):
             try:
-                response = self._client.post(self.settings.portal_url, params=params, files=files)
-                if response.status_code >= 500:
-                    raise PortalError(f"the portal answered {response.status_code}")
-                response.raise_for_status()
-                data: dict[str, Any] = response.json()
-                return data
+                return self._post(params, files)
             except (httpx.TransportError, PortalError) as exc:
-                if attempt == self.settings.portal_retries:
+                if attempt == self.settings.portal_retries or isinstance(exc, _TooLong):
                     raise PortalError(
                         f"the EU portal could not be read ({exc}); the previous snapshot is kept"
                     ) from exc
@@ -150,6 +165,29 @@ class PortalClient:
                     f"the EU portal refused the request ({exc}); the previous snapshot is kept"
                 ) from exc
         raise PortalError("unreachable")  # pragma: no cover
+
+    def _post(self, params: dict[str, str], files: dict[str, Any]) -> dict[str, Any]:
+        """One request, read in chunks: a server dripping bytes cannot outlast the deadline."""
+        url = self.settings.portal_url
+        with self._client.stream("POST", url, params=params, files=files) as response:
+            if response.status_code >= 500:
+                raise PortalError(f"the portal answered {response.status_code}")
+            response.raise_for_status()
+            body = bytearray()
+            for chunk in response.iter_bytes():
+                body += chunk
+                if self._monotonic() > self._deadline:
+                    raise _TooLong(f"no full answer within {self.settings.portal_deadline:g} s")
+        if self._monotonic() > self._deadline:
+            raise _TooLong(f"no full answer within {self.settings.portal_deadline:g} s")
+        data = json.loads(body)
+        if not isinstance(data, dict):
+            raise ValueError("the answer is not a JSON object")
+        return data
+
+
+class _TooLong(PortalError):
+    """The whole fetch ran past its deadline (not retried)."""
 
 
 # --- rows -> calls ---------------------------------------------------------------------------
@@ -215,36 +253,56 @@ def _summary(metadata: dict[str, Any]) -> str:
     if len(text) > SUMMARY_CHARS:
         cut = text.rfind(". ", 0, SUMMARY_CHARS)
         text = text[: cut + 1] if cut > 100 else text[:SUMMARY_CHARS].rsplit(" ", 1)[0] + " …"
-    return text or _first(metadata, "callTitle")
+    return text
+
+
+def _budget_items(metadata: dict[str, Any]) -> list[Any]:
+    """The topic-action entries of ``budgetOverview``; from a string cut short, what each
+    entry says before the cut (a topic keeps its own figures, never another topic's)."""
+    overview = _json(metadata, "budgetOverview")
+    if isinstance(overview, dict):
+        items = []
+        for entries in (overview.get("budgetTopicActionMap") or {}).values():
+            items += entries if isinstance(entries, list) else []
+        return items
+    raw = _first(metadata, "budgetOverview")
+    salvaged: list[Any] = []
+    for segment in raw.split('{"action":"')[1:]:
+        action = segment.split('"', 1)[0]
+        item: dict[str, Any] = {"action": action}
+        for field_name in ("expectedGrants", "minContribution", "maxContribution"):
+            found = re.search(rf'"{field_name}":(\d+)[,}}]', segment)
+            if found:
+                item[field_name] = int(found[1])
+        years = re.search(r'"budgetYearMap":\{([^{}]*)\}', segment)  # only when complete
+        if years:
+            item["budgetYearMap"] = dict(re.findall(r'"(\d{4})":"?(\d+)', years[1]))
+        salvaged.append(item)
+    return salvaged
 
 
 def _amounts(metadata: dict[str, Any], identifier: str) -> str:
-    overview = _json(metadata, "budgetOverview")
-    if not isinstance(overview, dict):
-        return ""
     lines = []
-    for items in (overview.get("budgetTopicActionMap") or {}).values():
-        for item in items if isinstance(items, list) else []:
-            if not isinstance(item, dict) or not str(item.get("action", "")).startswith(identifier):
-                continue
-            low, high = item.get("minContribution"), item.get("maxContribution")
-            grants = item.get("expectedGrants")
-            budget = sum(
-                float(v) for v in (item.get("budgetYearMap") or {}).values() if _is_number(v)
+    for item in _budget_items(metadata):
+        action = str(item.get("action", "")) if isinstance(item, dict) else ""
+        if not action.startswith(f"{identifier} ") and action != identifier:
+            continue
+        low, high = item.get("minContribution"), item.get("maxContribution")
+        grants = item.get("expectedGrants")
+        budget = sum(float(v) for v in (item.get("budgetYearMap") or {}).values() if _is_number(v))
+        part = []
+        if low and high:
+            part.append(
+                f"EUR {int(low):,} – {int(high):,} per grant"
+                if low != high
+                else f"EUR {int(low):,} per grant"
             )
-            part = []
-            if low and high:
-                part.append(
-                    f"EUR {int(low):,} – {int(high):,} per grant"
-                    if low != high
-                    else f"EUR {int(low):,} per grant"
-                )
-            if grants:
-                part.append(f"{grants} grant{'s' if grants != 1 else ''} expected")
-            if budget:
-                part.append(f"topic budget EUR {int(budget):,}")
-            if part:
-                lines.append("; ".join(part))
+        if grants:
+            part.append(f"{grants} grant{'s' if grants != 1 else ''} expected")
+        if budget:
+            part.append(f"topic budget EUR {int(budget):,}")
+        if part:
+            lines.append("; ".join(part))
     return " / ".join(dict.fromkeys(lines))
 
 
@@ -256,20 +314,38 @@ def _is_number(value: Any) -> bool:
     return True
 
 
-def _deadlines_and_opening(metadata: dict[str, Any]) -> tuple[list[dt.date], dt.date | None]:
+def _deadlines_and_opening(metadata: dict[str, Any]) -> tuple[list[dict[str, Any]], dt.date | None]:
+    """Deadlines with their time (17:00 Brussels when the portal gives it) and, for a
+    two-stage call, their stage; and the opening day."""
     actions = _json(metadata, "actions")
     dates: list[dt.date] = []
     opening = None
+    two_stage = "two-stage" in _values(metadata, "deadlineModel")
     if isinstance(actions, list):
         for action in actions:
             if not isinstance(action, dict):
                 continue
             dates += [d for d in map(_date, action.get("deadlineDates") or []) if d]
             opening = opening or _date(str(action.get("plannedOpeningDate") or ""))
+            procedure = action.get("submissionProcedure")
+            if isinstance(procedure, dict) and procedure.get("abbreviation") == "two-stage":
+                two_stage = True
+    times = {}
+    for value in _values(metadata, "deadlineDate"):
+        day, clock = _date(value), value[11:16]
+        if day:
+            times[day] = clock if clock and clock != "00:00" else ""
     if not dates:
-        dates = [d for d in map(_date, _values(metadata, "deadlineDate")) if d]
+        dates = list(times)
     opening = opening or _date(_first(metadata, "startDate"))
-    return sorted(set(dates)), opening
+    ordered = sorted(set(dates))
+    deadlines = []
+    for stage, day in enumerate(ordered, 1):
+        parts = [f"{times[day]} Brussels"] if times.get(day) else []
+        if two_stage and len(ordered) > 1:
+            parts.append(f"stage {stage} of {len(ordered)}")
+        deadlines.append({"date": day, "note": ", ".join(parts)})
+    return deadlines, opening
 
 
 def _themes(metadata: dict[str, Any], identifier: str) -> list[str]:
@@ -290,44 +366,73 @@ def _richness(row: dict[str, Any]) -> int:
     return filled + (20 if _first(metadata, "DATASOURCE") == "SEDIA" else 0)
 
 
-def to_calls(rows: Iterable[dict[str, Any]], fetched: dt.datetime) -> tuple[list[Call], list[str]]:
-    """Portal rows → calls, one per identifier (the richest row wins); problems as text."""
+def _record_key(metadata: dict[str, Any]) -> str:
+    """One record per call: a topic by its identifier, an external-action call by its call
+    identifier, a cascade call by its topic and its own call id (several share a topic)."""
+    identifier = _first(metadata, "identifier")
+    kind = _first(metadata, "type")
+    if kind == "8":
+        call = _first(metadata, "callccm2Id")
+        return f"{identifier}-{call}" if identifier and call else identifier
+    if kind == "2":
+        return _first(metadata, "callIdentifier") or identifier
+    return identifier
+
+
+def to_calls(
+    rows: Iterable[dict[str, Any]], fetched: dt.datetime, horizon_topics: str = ""
+) -> tuple[list[Call], list[str]]:
+    """Portal rows → calls, one per call (the richest row wins); problems as text.
+
+    ``horizon_topics``: a pattern the identifier of a Horizon Europe topic must match (the
+    missions for cities and adaptation in the settings; empty: every topic).
+    """
+    kept = re.compile(horizon_topics, re.IGNORECASE) if horizon_topics else None
     best: dict[str, dict[str, Any]] = {}
     for row in rows:
-        metadata = row.get("metadata") if isinstance(row.get("metadata"), dict) else {}
-        identifier = _first(metadata, "identifier") if metadata else ""
-        if not identifier:
+        metadata: dict[str, Any] = row["metadata"] if isinstance(row.get("metadata"), dict) else {}
+        key = _record_key(metadata) if metadata else ""
+        horizon = _first(metadata, "frameworkProgramme") == HORIZON
+        if not key or (horizon and kept and not kept.match(_first(metadata, "identifier"))):
             continue
-        if identifier not in best or _richness(row) > _richness(best[identifier]):
-            best[identifier] = row
+        if key not in best or _richness(row) > _richness(best[key]):
+            best[key] = row
     calls, problems = [], []
-    for identifier, row in best.items():
+    for key, row in best.items():
         try:
-            calls.append(_to_call(identifier, row, fetched))
+            calls.append(_to_call(key, row, fetched))
         except (ValidationError, ValueError, TypeError) as exc:
-            problems.append(f"portal row {identifier}: {exc}")
+            problems.append(f"portal row {key}: {exc}")
     return calls, problems
 
 
-def _to_call(identifier: str, row: dict[str, Any], fetched: dt.datetime) -> Call:
+def _to_call(key: str, row: dict[str, Any], fetched: dt.datetime) -> Call:
     metadata: dict[str, Any] = row["metadata"]
+    identifier = _first(metadata, "identifier") or key
     deadlines, opening = _deadlines_and_opening(metadata)
     url = _first(metadata, "url") or str(row.get("url") or "")
     if not url or "topicDetails" in url or not url.startswith("http"):
         url = TOPIC_PAGE.format(identifier=identifier)
     status = STATUS_WORDS.get(_first(metadata, "status"), "unknown")
-    title = _first(metadata, "title") or str(row.get("summary") or identifier)
+    cascade = _first(metadata, "type") == "8"
+    title = (
+        (_first(metadata, "callTitle") if cascade else "")
+        or _first(metadata, "title")
+        or str(row.get("summary") or key)
+    )
+    summary = _summary(metadata)
+    if len(summary) < 20:  # a short or missing description: the title says what it is
+        summary = f"{title} — {summary or 'a call of the EU Funding & Tenders portal'}."
     return Call.model_validate(
         {
-            "id": "eu-" + re.sub(r"[^a-z0-9]+", "-", identifier.lower()).strip("-")[:76],
+            "id": "eu-" + re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-")[:76],
             "programme": PROGRAMMES.get(_first(metadata, "frameworkProgramme"), "EU programme"),
             "title": title,
             "call_identifier": _first(metadata, "callIdentifier") or identifier,
-            "summary": _summary(metadata)
-            or f"{title}: a topic of the EU Funding & Tenders portal.",
+            "summary": summary,
             "themes": _themes(metadata, identifier),
             "amounts": _amounts(metadata, identifier),
-            "deadlines": [{"date": d} for d in deadlines],
+            "deadlines": deadlines,
             "opens": opening,
             "status_note": f"Portal status when fetched: {status} (re-derived from the dates).",
             "url": url,
@@ -374,9 +479,25 @@ def refresh_snapshot(
     finally:
         if own:
             client.close()
-    calls, problems = to_calls(rows, fetched)
-    write_snapshot(calls, settings.knowledge_dir / "calls", fetched)
-    return calls, problems
+    calls, problems = to_calls(rows, fetched, settings.portal_horizon_topics)
+    folder = settings.knowledge_dir / "calls"
+    previous = _snapshot_size(folder / SNAPSHOT)
+    if not calls or (previous and len(calls) < previous / 2):
+        raise PortalError(
+            f"the EU portal gave {len(calls)} usable calls (the snapshot has {previous}): "
+            "implausibly few, the previous snapshot is kept"
+        )
+    write_snapshot(calls, folder, fetched)
+    return calls, [*client.problems, *problems]
+
+
+def _snapshot_size(path: Path) -> int:
+    """How many records the current snapshot holds (0 when there is none or it is unreadable)."""
+    try:
+        records = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return 0
+    return len(records) if isinstance(records, list) else 0
 
 
 @dataclass

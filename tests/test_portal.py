@@ -6,7 +6,16 @@ import yaml
 
 from bot.calls import BRUSSELS, load_calls
 from bot.config import Settings
-from bot.portal import SNAPSHOT, PortalClient, PortalError, refresh_snapshot, strip_html, to_calls
+from bot.portal import (
+    SNAPSHOT,
+    STABLE_SORT,
+    PortalClient,
+    PortalError,
+    build_query,
+    refresh_snapshot,
+    strip_html,
+    to_calls,
+)
 from tests.fakes.portal import FIXTURE, FakePortal
 
 FETCHED = dt.datetime(2026, 11, 26, 9, 0, tzinfo=dt.UTC)
@@ -21,7 +30,7 @@ def _settings(tmp_path, url, **extra):
         portal_timeout=1.0,
         portal_retries=2,
         _env_file=None,
-        **extra,
+        **({"portal_horizon_topics": ""} | extra),  # the recorded page holds other topics
     )
 
 
@@ -129,6 +138,7 @@ def test_refresh_command_updates_the_index(tmp_path, monkeypatch, capsys):
         monkeypatch.setenv("INSPIRE_KNOWLEDGE_DIR", str(tmp_path / "knowledge"))
         monkeypatch.setenv("INSPIRE_DATA_DIR", str(tmp_path / "var"))
         monkeypatch.setenv("INSPIRE_PORTAL_URL", portal.url)
+        monkeypatch.setenv("INSPIRE_PORTAL_HORIZON_TOPICS", "")  # the page holds other topics
         assert main(["calls", "refresh"]) == 0
     out = capsys.readouterr().out
     assert "8 calls from the EU portal" in out and "1 added" in out
@@ -139,3 +149,120 @@ def test_refresh_command_updates_the_index(tmp_path, monkeypatch, capsys):
 def test_strip_html():
     assert strip_html("<p>a &amp; b</p><p>c <i>d</i></p>") == "a & b\nc d"
     assert strip_html("<h2>Titre</h2><p>Texte</p>") == "Titre\nTexte"
+
+
+def _rows():
+    return json.loads(FIXTURE.read_text(encoding="utf-8"))["results"]
+
+
+def _row(identifier: str, **metadata):
+    """A recorded row (the Horizon cyber-security topic) under another identifier."""
+    row = json.loads(json.dumps(next(r for r in _rows() if "ECCC-01" in str(r))))
+    row["metadata"]["identifier"] = [identifier]
+    row["metadata"].update(metadata)
+    return row
+
+
+def test_a_short_title_without_description_still_makes_a_record():
+    row = _row("SHORT-1", title=["Ukraine city twins"], descriptionByte=[], callTitle=["Short"])
+    [call], problems = to_calls([row], FETCHED)
+    assert problems == []
+    assert call.title == "Ukraine city twins" and call.summary.startswith("Ukraine city twins — ")
+
+
+def test_cascade_calls_sharing_a_topic_are_two_records_with_their_own_titles():
+    metu = _row("HORIZON-CASCADE-01", type=["8"], callccm2Id=["111"], callTitle=["METU call"])
+    gnomon = _row("HORIZON-CASCADE-01", type=["8"], callccm2Id=["222"], callTitle=["Gnomon call"])
+    calls, _ = to_calls([metu, gnomon], FETCHED)
+    assert sorted(c.title for c in calls) == ["Gnomon call", "METU call"]
+    assert len({c.id for c in calls}) == 2
+
+
+def test_a_cut_budget_overview_keeps_the_topics_own_figures_only():
+    calls = {c.id: c for c in to_calls(_rows(), FETCHED)[0]}
+    eccc = calls["eu-horizon-cl3-2026-02-cs-eccc-01"]  # its entry is cut after the amounts
+    assert eccc.amounts.startswith("EUR 3,000,000 – 4,000,000 per grant; 5 grants expected")
+    assert calls["eu-horizon-cl6-2026-04-governance-01"].amounts  # a complete overview
+    # the cut overview of the soil topic only holds other topics: no borrowed amount
+    assert calls["eu-horizon-miss-2027-05-soil-01-two-stage"].amounts == ""
+
+
+def test_deadline_times_and_the_stages_of_two_stage_calls_are_kept():
+    calls = {c.id: c for c in to_calls(_rows(), FETCHED)[0]}
+    soil = calls["eu-horizon-miss-2027-05-soil-01-two-stage"].deadlines
+    assert [d.note for d in soil] == ["stage 1 of 2", "stage 2 of 2"]
+    [culture] = calls["eu-horizon-cl2-2024-transformations-01-08"].deadlines
+    assert culture.note == "17:00 Brussels" and culture.moment().hour == 17
+    summary = calls["eu-horizon-cl3-2026-02-cs-eccc-01"].summary
+    assert "<" not in summary and "&nbsp;" not in summary
+
+
+def test_horizon_is_read_for_the_missions_of_cities_and_adaptation_only(tmp_path):
+    mission = _row("HORIZON-MISS-2027-04-CIT-01", title=["Microgrids for climate-neutral cities"])
+    with FakePortal(results=[*_rows(), mission]) as portal:
+        settings = _settings(
+            tmp_path,
+            portal.url,
+            portal_horizon_topics=Settings(_env_file=None).portal_horizon_topics,
+        )
+        calls, _ = refresh_snapshot(settings, _client(settings), now=FETCHED)
+    assert [c.id for c in calls] == ["eu-horizon-miss-2027-04-cit-01"]
+    programmes = build_query(Settings(_env_file=None).portal_programmes)["bool"]["must"][2]
+    assert {"43108390", "43152860", "45876777"} <= set(programmes["terms"]["frameworkProgramme"])
+
+
+def test_pages_are_sorted_on_a_unique_key_and_missing_rows_are_reported(tmp_path):
+    with FakePortal() as portal:
+        portal.extra_total = 3  # the portal announces rows it never sends
+        settings = _settings(tmp_path, portal.url)
+        calls, problems = refresh_snapshot(settings, _client(settings), now=FETCHED)
+    assert all(r["parts"]["sort"]["json"] == STABLE_SORT for r in portal.requests)
+    assert len(calls) == 8
+    assert any("announced 12 results but 9 were read" in p for p in problems)
+
+
+def test_more_pages_than_allowed_is_said_not_silent(tmp_path):
+    with FakePortal() as portal:
+        settings = _settings(tmp_path, portal.url, portal_max_pages=2)
+        _, problems = refresh_snapshot(settings, _client(settings), now=FETCHED)
+    assert len(portal.requests) == 2
+    assert any("more than 2 pages" in p for p in problems)
+
+
+@pytest.mark.parametrize("answer", [b"{}", b'{"results": [], "totalResults": 0}'])
+def test_an_empty_answer_never_replaces_the_snapshot(tmp_path, answer):
+    folder = tmp_path / "knowledge" / "calls"
+    folder.mkdir(parents=True)
+    (folder / SNAPSHOT).write_text("# previous\n[]\n", encoding="utf-8")
+    with FakePortal() as portal:
+        portal.raw = answer
+        settings = _settings(tmp_path, portal.url)
+        with pytest.raises(PortalError, match="previous snapshot is kept"):
+            refresh_snapshot(settings, _client(settings), now=FETCHED)
+    assert (folder / SNAPSHOT).read_text(encoding="utf-8") == "# previous\n[]\n"
+
+
+def test_an_implausibly_small_answer_never_replaces_the_snapshot(tmp_path):
+    with FakePortal() as portal:
+        settings = _settings(tmp_path, portal.url)
+        refresh_snapshot(settings, _client(settings), now=FETCHED)  # eight calls
+    snapshot = tmp_path / "knowledge" / "calls" / SNAPSHOT
+    before = snapshot.read_text(encoding="utf-8")
+    with FakePortal(results=_rows()[:3]) as portal:
+        settings = _settings(tmp_path, portal.url)
+        with pytest.raises(PortalError, match="implausibly few"):
+            refresh_snapshot(settings, _client(settings), now=FETCHED)
+    assert snapshot.read_text(encoding="utf-8") == before
+
+
+def test_a_server_dripping_bytes_cannot_hang_the_fetch(tmp_path):
+    import time
+
+    with FakePortal() as portal:
+        portal.drip = 0.05  # each byte arrives in time, the answer never does
+        settings = _settings(tmp_path, portal.url, portal_deadline=1.0)
+        started = time.monotonic()
+        with pytest.raises(PortalError, match="within 1 s"):
+            refresh_snapshot(settings, _client(settings), now=FETCHED)
+    assert time.monotonic() - started < 5
+    assert len(portal.requests) == 1  # a fetch past its deadline is not retried

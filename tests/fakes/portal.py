@@ -28,6 +28,9 @@ class FakePortal:
         self.results = recorded["results"] if results is None else results
         self.requests: list[dict[str, Any]] = []
         self.failures: list[tuple[int, float]] = []  # (status, seconds to hang) per request
+        self.extra_total = 0  # announce more results than there are
+        self.drip = 0.0  # seconds between the bytes of an answer (a stalling server)
+        self.raw: bytes | None = None  # answer this body instead of a page
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
@@ -65,9 +68,11 @@ class FakePortal:
                         return self._send(500, {"type": "throwable"})
                 size, number = int(query["pageSize"]), int(query["pageNumber"])
                 page = portal.results[(number - 1) * size : number * size]
+                if portal.raw is not None:
+                    return self._write(200, portal.raw)
                 payload = dict(
                     portal.template,
-                    totalResults=len(portal.results),
+                    totalResults=len(portal.results) + portal.extra_total,
                     pageNumber=number,
                     pageSize=size,
                     results=page,
@@ -75,12 +80,23 @@ class FakePortal:
                 self._send(200, payload)
 
             def _send(self, status: int, payload: dict[str, Any]) -> None:
-                data = json.dumps(payload).encode()
+                self._write(status, json.dumps(payload).encode())
+
+            def _write(self, status: int, data: bytes) -> None:
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
-                self.wfile.write(data)
+                if not portal.drip:
+                    self.wfile.write(data)
+                    return
+                for byte in data:  # one byte at a time, slowly
+                    try:
+                        self.wfile.write(bytes([byte]))
+                        self.wfile.flush()
+                    except OSError:
+                        return
+                    time.sleep(portal.drip)
 
         return Handler
 
