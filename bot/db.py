@@ -7,10 +7,14 @@ chat, the call, and the project description they typed — stored because they t
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Sequence
+import logging
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
@@ -29,7 +33,14 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy import text as sql_text
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+
+log = logging.getLogger(__name__)
+STATISTICS_BACKLOG = 1000
 
 
 class Base(DeclarativeBase):
@@ -200,6 +211,39 @@ def _add_missing_columns(engine: Engine) -> None:
                 connection.execute(sql_text(f"ALTER TABLE {table} ADD COLUMN {column} {kind}"))
 
 
+def _timeouts(url: str, seconds: float) -> dict[str, Any]:
+    """Engine options so that a stopped or frozen database fails fast instead of hanging."""
+    options: dict[str, Any] = {"pool_pre_ping": True}
+    backend = make_url(url).get_backend_name()
+    if backend == "sqlite":
+        options["connect_args"] = {"timeout": seconds}  # waiting for a lock
+    elif backend == "postgresql":
+        milliseconds = int(seconds * 1000)
+        options["pool_timeout"] = seconds
+        options["connect_args"] = {
+            "connect_timeout": max(1, int(seconds)),
+            "options": f"-c statement_timeout={milliseconds} -c lock_timeout={milliseconds}",
+        }
+    return options
+
+
+def _increment(dialect: str, day: dt.date, name: str) -> Any:
+    """One statement adding 1 to a counter, creating it if needed (no read-then-insert race)."""
+    values = {"day": day, "name": name, "value": 1}
+    plus_one = {"value": Counter.value + 1}
+    if dialect == "postgresql":
+        return (
+            postgresql_insert(Counter)
+            .values(**values)
+            .on_conflict_do_update(index_elements=["day", "name"], set_=plus_one)
+        )
+    return (
+        sqlite_insert(Counter)
+        .values(**values)
+        .on_conflict_do_update(index_elements=["day", "name"], set_=plus_one)
+    )
+
+
 def chat_hash(chat_id: int) -> str:
     return hashlib.sha256(f"inspire-bot:{chat_id}".encode()).hexdigest()
 
@@ -207,16 +251,19 @@ def chat_hash(chat_id: int) -> str:
 class Database:
     """Owns the engine; ``initialize()`` creates the schema, ``shutdown()`` releases it."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, timeout: float = 5.0) -> None:
         self.url = url
-        self._engine = create_engine(url)
+        self._engine = create_engine(url, **_timeouts(url, timeout))
         self._sessions = sessionmaker(self._engine, expire_on_commit=False)
+        self._statistics = ThreadPoolExecutor(1, thread_name_prefix="statistics")
+        self._queued = 0  # statistics writes waiting; beyond STATISTICS_BACKLOG they are dropped
 
     def initialize(self) -> None:
         Base.metadata.create_all(self._engine)
         _add_missing_columns(self._engine)
 
     def shutdown(self) -> None:
+        self._statistics.shutdown(wait=True, cancel_futures=True)
         self._engine.dispose()
 
     def session(self) -> Session:
@@ -251,19 +298,19 @@ class Database:
     def remember_sources(
         self, answer_key: str, language: str, sources: list[dict[str, object]], abstained: bool
     ) -> None:
-        """Keep an answer's sources under its button key (for after a restart)."""
-        with self.session() as session, session.begin():
-            session.merge(
-                AnswerSources(
-                    answer_key=answer_key,
-                    language=language,
-                    sources=json.dumps(sources, ensure_ascii=False),
-                    abstained=abstained,
-                )
-            )
+        """Keep an answer's sources under its button key (for after a restart), in the
+        background and best effort, like the statistics: the answer never waits for it."""
+        row = AnswerSources(
+            answer_key=answer_key,
+            language=language,
+            sources=json.dumps(sources, ensure_ascii=False),
+            abstained=abstained,
+        )
+        self._background("answer sources", lambda session: session.merge(row))
 
     def stored_sources(self, answer_key: str) -> AnswerSources | None:
         """The sources kept for an answer key, if any."""
+        self._settle()
         with self.session() as session:
             return session.get(AnswerSources, answer_key)
 
@@ -343,17 +390,38 @@ class Database:
                 )
 
     def count(self, name: str, day: dt.date | None = None) -> None:
-        """Add one to a daily counter."""
-        day = day or utcnow().date()
-        with self.session() as session, session.begin():
-            row = session.get(Counter, (day, name))
-            if row is None:
-                session.add(Counter(day=day, name=name, value=1))
-            else:
-                row.value += 1
+        """Add one to a daily counter, in the background: statistics never delay nor fail an
+        answer (a failure is logged; with the database down the counts are lost)."""
+        statement = _increment(self._engine.dialect.name, day or utcnow().date(), name)
+        self._background(name, lambda session: session.execute(statement))
+
+    def _background(self, what: str, write: Callable[[Session], object]) -> None:
+        """Run a write nobody waits for in the statistics thread; failures are logged."""
+        if self._queued >= STATISTICS_BACKLOG:
+            return
+        self._queued += 1
+        try:
+            self._statistics.submit(self._write, what, write)
+        except RuntimeError:  # shut down
+            self._queued -= 1
+
+    def _write(self, what: str, write: Callable[[Session], object]) -> None:
+        try:
+            with self.session() as session, session.begin():
+                write(session)
+        except SQLAlchemyError as exc:
+            log.warning("Not recorded (%s): %s", what, type(exc).__name__)
+        finally:
+            self._queued -= 1
+
+    def _settle(self) -> None:
+        """Wait (a little) for the background writes queued so far."""
+        with contextlib.suppress(Exception):
+            self._statistics.submit(lambda: None).result(timeout=10)
 
     def counters(self) -> dict[str, int]:
-        """All-time totals of the daily counters."""
+        """All-time totals of the daily counters (the writes queued before are waited for)."""
+        self._settle()
         with self.session() as session:
             rows = session.execute(
                 select(Counter.name, func.sum(Counter.value)).group_by(Counter.name)
