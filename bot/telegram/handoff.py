@@ -226,6 +226,9 @@ async def question_typed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         await reply(update, context, Reply(text(lang, "invalid_text")))
         return QUESTION
     draft = _draft(context)
+    if "network" not in draft:  # the draft is gone (erased, or lost): start again cleanly
+        await reply(update, context, Reply(text(lang, "cancelled")))
+        return ConversationHandler.END
     draft["question"] = question
     network = services_of(context).directory.by_id(draft["network"])
     contact = " · ".join(x for x in (draft.get("email", ""), draft.get("phone", "")) if x)
@@ -257,7 +260,7 @@ async def confirmed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     await query.answer()
     lang = language_of(update, context)
     draft = _draft(context)
-    if query.data != "confirm:yes" or "question" not in draft:
+    if query.data != "confirm:yes" or "question" not in draft or "network" not in draft:
         draft.clear()
         await reply(update, context, Reply(text(lang, "cancelled")))
         return ConversationHandler.END

@@ -491,3 +491,19 @@ async def test_the_bot_greets_a_group_it_joins(bot, bot_api: FakeBotApi):
     )
     [greeting] = await bot_api.wait_for_messages(group)
     assert "Bonjour à toutes et à tous" in greeting.text and "@inspire_test_bot" in greeting.text
+
+
+async def test_after_forget_mid_hand_off_and_a_restart_the_bot_answers(
+    bot_settings, bot_api, e5, clock
+):
+    services = Services(bot_settings, e5, clock=clock)
+    async with running(build_application(bot_settings, services)):
+        await _next(bot_api, USER, bot_api.command(USER, "/referent"))
+        await _next(bot_api, USER, bot_api.button(USER, "net:pdlci"))
+        name = await _next(bot_api, USER, bot_api.button(USER, "consent:yes"))
+        assert name == "Votre nom et prénom ?"
+        assert "effacé" in await _next(bot_api, USER, bot_api.command(USER, "/forget"))
+    services = Services(bot_settings, e5, clock=clock)
+    async with running(build_application(bot_settings, services)):
+        question = bot_api.message(USER, "Comment adhérer au réseau Horizon ?")
+        assert "15 mars 2027" in await _next(bot_api, USER, question)
