@@ -417,3 +417,21 @@ def test_a_signed_reply_over_the_limit_is_split_not_lost(handoffs):
     parts = split_message(reply.html)
     assert len(parts) == 2 and all(telegram_length(p) <= TELEGRAM_LIMIT for p in parts)
     assert " ".join(parts).count("Bonjour") == 372
+
+
+def test_columns_added_since_are_added_to_an_existing_database(tmp_path):
+    from sqlalchemy import create_engine, inspect
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = create_engine(url)
+    with engine.begin() as connection:  # the tables as an earlier version created them
+        connection.execute(text("CREATE TABLE outbox (id INTEGER PRIMARY KEY, html TEXT)"))
+        connection.execute(text("CREATE TABLE handoffs (id INTEGER PRIMARY KEY, name TEXT)"))
+    engine.dispose()
+    database = Database(url)
+    database.initialize()
+    columns = inspect(database._engine)
+    assert {"edit_message_id", "message_id"} <= {c["name"] for c in columns.get_columns("outbox")}
+    assert "history" in {c["name"] for c in columns.get_columns("handoffs")}
+    database.initialize()  # twice is harmless
+    database.shutdown()
