@@ -129,6 +129,7 @@ class Services:
         erasure = self.handoffs.forget(chat_id)
         erasure.alerts = self.database.unsubscribe_chat(chat_id)
         erasure.exchanges = len(self.recent.pop(chat_id, ()))
+        erasure.exchanges += self.dialogue.forget(chat_id)  # the question kept for follow-ups
         return erasure
 
     def shutdown(self) -> None:

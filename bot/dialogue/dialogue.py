@@ -221,6 +221,10 @@ class Dialogue:
         )
         return Reply(body, handoff)
 
+    def forget(self, chat_id: int) -> int:
+        """Drop the chat's last question (kept in memory for follow-ups); 1 if there was one."""
+        return 1 if self._recent.pop(chat_id, None) is not None else 0
+
     def _context(self, chat_id: int | None, message: str) -> str | None:
         """The chat's previous question, when this message is an elliptic follow-up to it."""
         if chat_id is None or chat_id not in self._recent:

@@ -66,3 +66,11 @@ def test_sources_and_votes_work_after_a_restart(services):
     with services.database.session() as session:
         [vote] = session.scalars(select(Feedback).where(Feedback.answer_key == key)).all()
     assert vote.vote == 1 and vote.question == "" and vote.sources != "[]"
+
+
+def test_forget_drops_what_is_kept_in_memory_for_the_chat(services):
+    services.dialogue.respond("Comment adhérer au réseau Horizon ?", "fr", 77)
+    services.note(77, "Q : … → R : …")
+    erasure = services.forget(77)
+    assert erasure.exchanges == 2
+    assert 77 not in services.dialogue._recent and 77 not in services.recent
