@@ -140,6 +140,12 @@ class Assistant:
         with self.lease() as answerer:
             return answerer.answer(question, lang, mode=mode, kind=kind, context=context)
 
+    def has_card(self, question: str) -> bool:
+        """Does an answer card clearly answer ``question``?"""
+        with self.lease() as answerer:
+            vector = answerer.retriever.embeddings.embed_query(question)
+            return answerer.match_card(question, vector) is not None
+
     def card_answer(self, card_id: str, lang: str) -> Answer | None:
         """The answer of one answer card, in ``lang``."""
         with self.lease() as answerer:

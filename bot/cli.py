@@ -1,4 +1,5 @@
-"""The ``inspire-bot`` command line: ``ask``, ``ingest`` and ``eval``."""
+"""The ``inspire-bot`` command line: ``ask``, ``ingest``, ``cards``, ``calls``, ``referent``,
+``run``, ``chat`` and ``eval``."""
 
 from __future__ import annotations
 
@@ -55,6 +56,14 @@ def _parser() -> argparse.ArgumentParser:
     suggest.add_argument("--json", action="store_true", help="print one JSON object")
     calls_commands.add_parser("refresh", help="fetch the EU portal's open and forthcoming calls")
 
+    cards = commands.add_parser("cards", help="answer cards: check them, find what they miss")
+    cards_commands = cards.add_subparsers(dest="cards_command", required=True)
+    cards_commands.add_parser("check", help="validate every card of knowledge/answers/")
+    missing = cards_commands.add_parser(
+        "suggest", help="gold and 👎 questions that no card answers (the staff's to-do list)"
+    )
+    missing.add_argument("--gold", default="benchmarks/gold.yaml", help="gold question file")
+
     referent = commands.add_parser("referent", help="which regional network serves a place")
     referent.add_argument("text", help="a postal code, département, region or commune")
     referent.add_argument("--json", action="store_true", help="print one JSON object")
@@ -89,6 +98,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _ingest(settings, args.rebuild)
         if args.command == "calls":
             return _calls(settings, args)
+        if args.command == "cards":
+            return _cards(settings, args)
         if args.command == "referent":
             return _referent(settings, args.text, args.json)
         if args.command == "run":
@@ -113,6 +124,38 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception:  # logged through the redaction filter: no secret in the traceback
         log.critical("inspire-bot stopped on an unexpected error", exc_info=True)
         return 1
+
+
+def _cards(settings: Settings, args: argparse.Namespace) -> int:
+    """``cards check``: every card valid (exit 1 otherwise); ``cards suggest``: what no card
+    answers, from the gold set and the 👎 votes."""
+    from .cards import load_cards
+
+    if args.cards_command == "check":
+        checked = load_cards(settings.knowledge_dir)
+        for problem in checked.problems:
+            print(f"problem: {problem}")
+        print(f"{len(checked.cards)} valid cards, {len(checked.problems)} problems.")
+        return 1 if checked.problems else 0
+    from .db import Database
+    from .quality import load_gold
+
+    gold = Path(args.gold)
+    questions = [(g.q, g.lang, "gold") for g in load_gold(gold) if g.intent == "question"]
+    database = Database(settings.database)
+    database.initialize()
+    try:
+        questions += [(q, lang, "👎") for q, lang in database.disliked_questions()]
+    finally:
+        database.shutdown()
+    assistant = Assistant(settings)
+    assistant.initialize()
+    unanswered = [(q, lang, origin) for q, lang, origin in questions if not assistant.has_card(q)]
+    assistant.shutdown()
+    for q, lang, origin in unanswered:
+        print(f"{origin}\t{lang}\t{q}")
+    print(f"{len(unanswered)} of {len(questions)} questions have no card.", file=sys.stderr)
+    return 0
 
 
 def _calls(settings: Settings, args: argparse.Namespace) -> int:

@@ -314,6 +314,17 @@ class Database:
         with self.session() as session:
             return session.get(AnswerSources, answer_key)
 
+    def disliked_questions(self, limit: int = 500) -> list[tuple[str, str]]:
+        """The questions of the most recent 👎 votes, with their language (no user id)."""
+        with self.session() as session:
+            rows = session.execute(
+                select(Feedback.question, Feedback.language)
+                .where(Feedback.vote < 0)
+                .order_by(Feedback.created_at.desc())
+                .limit(limit)
+            )
+            return [(str(q), str(lang)) for q, lang in rows]
+
     def feedback_counts(self) -> dict[int, int]:
         """Votes by value: ``{1: n_up, -1: n_down}``."""
         with self.session() as session:

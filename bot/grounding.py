@@ -68,14 +68,18 @@ def unsupported(text: str, passages: Iterable[str]) -> list[str]:
     same number with or without a unit.
     """
     backing: set[str] = set()
+    texts = []
     for passage in passages:
         backing |= claims(passage)
+        texts.append(passage.lower())
     bare = {c.removesuffix("%") for c in backing if c.startswith("num:")}
+    plain = "\n".join(texts)
     missing = []
     for claim in sorted(claims(text)):
-        if claim in backing or (
-            claim.startswith("num:") and not claim.endswith("%") and claim in bare
-        ):
+        kind, value = claim.split(":", 1)
+        if claim in backing or (kind == "num" and not claim.endswith("%") and claim in bare):
             continue
-        missing.append(claim.split(":", 1)[1])
+        if kind in ("url", "email") and value in plain:  # "rrma.fr" written without a scheme
+            continue
+        missing.append(value)
     return missing

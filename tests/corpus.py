@@ -97,3 +97,72 @@ def write_corpus(root: Path) -> Path:
     calls.parent.mkdir(parents=True, exist_ok=True)
     calls.write_text(yaml.safe_dump(CALLS, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return root
+
+
+# Answer cards about the corpus above: each backed by a passage of the generated PDF.
+CARDS = [
+    {
+        "id": "horizon-join",
+        "questions": [
+            "Comment adhérer au réseau Horizon ?",
+            "On veut rejoindre Horizon, on fait comment ?",
+            "How can a town join the Horizon network?",
+            "Як громаді приєднатися до мережі Horizon?",
+            "Jak gmina może przystąpić do sieci Horizon?",
+        ],
+        "answer": {
+            "fr": "Une commune adhère au réseau Horizon en signant une lettre d'engagement "
+            "avant le 15 mars 2027.",
+            "en": "A town joins the Horizon network by signing a letter of engagement before "
+            "15 March 2027.",
+            "uk": "Громада приєднується до мережі Horizon, підписавши лист про зобов'язання до "
+            "15 березня 2027 року.",
+            "pl": "Gmina przystępuje do sieci Horizon, podpisując deklarację zaangażowania przed "
+            "15 marca 2027 r.",
+        },
+        "sources": [
+            {
+                "file": "programme/guide.pdf",
+                "page": 1,
+                "passage": "Pour adhérer au réseau Horizon, une commune signe une lettre "
+                "d'engagement avant le 15 mars 2027.",
+            }
+        ],
+        "related": ["horizon-cofinancing"],
+        "checked": "2026-11-27",
+    },
+    {
+        "id": "horizon-cofinancing",
+        "questions": [
+            "Quel est le taux de cofinancement du ministère pour Horizon ?",
+            "Le ministère paie combien de nos actions ?",
+            "What share of our actions does the ministry co-finance?",
+            "Який відсоток співфінансування від міністерства?",
+            "Jaki procent działań współfinansuje ministerstwo?",
+        ],
+        "answer": {
+            "fr": "Le ministère cofinance les actions des communes membres à hauteur de 40 %.",
+            "en": "The ministry co-finances the member towns' actions at 40 %.",
+            "uk": "Міністерство співфінансує заходи громад-членів на 40 %.",
+            "pl": "Ministerstwo współfinansuje działania gmin członkowskich w 40 %.",
+        },
+        "sources": [
+            {
+                "file": "programme/guide.pdf",
+                "page": 2,
+                "passage": "Le ministère cofinance les actions des communes membres à hauteur "
+                "de 40 %.",
+            }
+        ],
+        "checked": "2026-11-27",
+    },
+]
+
+
+def write_cards(root: Path, cards: list[dict] | None = None, name: str = "cards.yaml") -> Path:
+    """Write answer cards (default: :data:`CARDS`) into ``root/answers/``."""
+    path = root / "answers" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = CARDS if cards is None else cards
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path

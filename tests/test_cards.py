@@ -1,0 +1,145 @@
+"""Answer cards: validation (by file, card and field), matching on the real model, the CLI."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import pytest
+
+from bot.assistant import Assistant
+from bot.cards import load_cards
+from bot.cli import main
+from bot.config import Settings
+from tests.corpus import CARDS, write_cards, write_corpus
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _cards_with(change) -> list[dict]:
+    cards = copy.deepcopy(CARDS)
+    change(cards[0])
+    return cards
+
+
+@pytest.fixture
+def knowledge(tmp_path: Path) -> Path:
+    return write_corpus(tmp_path / "knowledge")
+
+
+def test_valid_cards_load(knowledge):
+    write_cards(knowledge)
+    loaded = load_cards(knowledge)
+    assert sorted(loaded.cards) == ["horizon-cofinancing", "horizon-join"]
+    assert loaded.problems == []
+    assert loaded.cards["horizon-join"].text("uk").startswith("Громада")
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (lambda c: c["answer"].__setitem__("pl", c["answer"]["pl"] + " Koszt: 45 %."), "45%"),
+        (lambda c: c["answer"].__setitem__("en", "Write to x@evil.example."), "x@evil.example"),
+        (lambda c: c["answer"].__setitem__("fr", "Voir https://evil.example/x"), "evil.example"),
+        (lambda c: c["answer"].pop("uk"), "missing translation: uk"),
+        (lambda c: c["sources"][0].__setitem__("passage", "Phrase absente du PDF."), "not found"),
+        (lambda c: c["sources"][0].__setitem__("page", 2), "not found in programme/guide.pdf"),
+        (lambda c: c["sources"][0].__setitem__("file", "../../etc/passwd"), "does not exist"),
+        (lambda c: c.__setitem__("id", "Bad Id!"), "id"),
+    ],
+)
+def test_a_bad_card_is_rejected_with_file_card_and_field_and_the_others_load(
+    knowledge, change, expected
+):
+    write_cards(knowledge, _cards_with(change))
+    loaded = load_cards(knowledge)
+    assert list(loaded.cards) == ["horizon-cofinancing"]
+    assert any(expected in p and p.startswith("answers/cards.yaml: card") for p in loaded.problems)
+
+
+def test_figures_are_compared_by_value_not_by_spelling(knowledge):
+    def spaced(card):
+        card["answer"]["fr"] = "Signature avant le 15 mars 2027 (cofinancement : 40%)."
+        card["sources"].append(
+            {"file": "programme/guide.pdf", "page": 2, "passage": "à hauteur de 40 %"}
+        )
+
+    write_cards(knowledge, _cards_with(spaced))
+    assert "horizon-join" in load_cards(knowledge).cards
+
+
+def test_duplicate_ids_unknown_related_and_a_file_that_is_not_a_list(knowledge):
+    write_cards(knowledge, [*CARDS, CARDS[1]])
+    (knowledge / "answers" / "broken.yaml").write_text("id: not-a-list\n", encoding="utf-8")
+    unknown = copy.deepcopy(CARDS[1]) | {"id": "other", "related": ["nowhere"]}
+    write_cards(knowledge, [unknown], name="more.yaml")
+    loaded = load_cards(knowledge)
+    assert sorted(loaded.cards) == ["horizon-cofinancing", "horizon-join", "other"]
+    assert loaded.cards["other"].related == []
+    problems = "\n".join(loaded.problems)
+    assert "already used" in problems
+    assert "answers/broken.yaml: the file must hold a list of cards" in problems
+    assert "related: unknown card nowhere" in problems
+
+
+def test_the_shipped_cards_all_pass_their_checks():
+    loaded = load_cards(REPO / "knowledge")
+    assert loaded.problems == []
+    assert len(loaded.cards) >= 40
+    for card in loaded.cards.values():
+        assert set(card.answer) == {"fr", "en", "uk", "pl"}
+
+
+def test_cards_check_command_exits_1_on_a_bad_card(knowledge, monkeypatch, capsys):
+    monkeypatch.setenv("INSPIRE_KNOWLEDGE_DIR", str(knowledge))
+    write_cards(knowledge)
+    assert main(["cards", "check"]) == 0
+    write_cards(knowledge, _cards_with(lambda c: c["answer"].__setitem__("en", "At 99 %.")))
+    assert main(["cards", "check"]) == 1
+    out = capsys.readouterr().out
+    assert "answer.en: not in the cited passages: 99%" in out
+    assert "1 valid cards, 1 problems." in out
+
+
+@pytest.fixture(scope="module")
+def carded(tmp_path_factory, e5):
+    root = tmp_path_factory.mktemp("carded")
+    write_cards(write_corpus(root / "knowledge"))
+    settings = Settings(knowledge_dir=root / "knowledge", data_dir=root / "var", _env_file=None)  # type: ignore[call-arg]
+    service = Assistant(settings, e5)
+    service.initialize()
+    yield service
+    service.shutdown()
+
+
+@pytest.mark.parametrize(
+    ("question", "lang", "card", "words"),
+    [
+        ("Як наша громада може долучитися до Horizon?", "uk", "horizon-join", "березня 2027"),
+        ("Jak przystąpić do sieci Horizon?", "pl", "horizon-join", "marca 2027"),
+        ("How much of our actions does the ministry pay for?", "en", "horizon-cofinancing", "40 %"),
+    ],
+)
+def test_a_card_answers_in_the_users_language_with_its_citation(
+    carded, question, lang, card, words
+):
+    answer = carded.answer(question)
+    assert (answer.path, answer.card, answer.language) == ("card", card, lang)
+    assert words in answer.answer and answer.answer.endswith("[1]")
+    assert answer.sources[0].path == "programme/guide.pdf" and answer.sources[0].page in (1, 2)
+
+
+def test_no_card_for_an_off_topic_question_nor_for_what_cards_do_not_cover(carded):
+    assert carded.answer("Quelle est la recette de la tarte aux pommes ?").path == "abstain"
+    covered_elsewhere = carded.answer("Où se réserve l'exposition sur les volcans ?")
+    assert covered_elsewhere.path == "extractive" and "volcans" in covered_elsewhere.answer
+
+
+def test_a_related_card_is_offered_and_answers_on_its_own(carded):
+    answer = carded.answer("Comment adhérer au réseau Horizon ?")
+    assert answer.related == ["horizon-cofinancing"]
+    related = carded.card_answer("horizon-cofinancing", "pl")
+    assert related is not None and "40 %" in related.answer and related.language == "pl"
+    assert carded.card_label("horizon-cofinancing", "en") == (
+        "What share of our actions does the ministry co-finance?"
+    )
