@@ -86,10 +86,10 @@ async def test_the_same_update_twice_is_answered_once(bot, bot_api: FakeBotApi):
 async def test_a_crash_in_a_handler_gets_an_apology_not_a_traceback(
     bot, bot_api: FakeBotApi, services, monkeypatch
 ):
-    def broken(question, lang):
+    def broken(question, lang, chat_id=None):
         raise RuntimeError("index on fire")
 
-    monkeypatch.setattr(services.dialogue, "ask", broken)
+    monkeypatch.setattr(services.dialogue, "respond", broken)
     bot_api.push(bot_api.message(CHAT, QUESTION))
     [apology] = await bot_api.wait_for_messages(CHAT)
     assert apology.text.startswith("Désolé, un problème technique")
@@ -99,17 +99,17 @@ async def test_a_crash_in_a_handler_gets_an_apology_not_a_traceback(
 async def test_chats_are_served_concurrently_and_each_in_order(
     bot, bot_api: FakeBotApi, services, monkeypatch
 ):
-    real_ask = services.dialogue.ask
+    real_respond = services.dialogue.respond
     slow_chat = 3003
 
-    def ask(question, lang):
+    def respond(question, lang, chat_id=None):
         if question.startswith("lent"):
             import time
 
             time.sleep(1.5)
-        return real_ask(question, lang)
+        return real_respond(question, lang, chat_id)
 
-    monkeypatch.setattr(services.dialogue, "ask", ask)
+    monkeypatch.setattr(services.dialogue, "respond", respond)
     bot_api.push(bot_api.message(slow_chat, "lent : " + QUESTION))
     bot_api.push(bot_api.message(slow_chat, "/privacy"))
     bot_api.push(bot_api.message(CHAT, QUESTION))
