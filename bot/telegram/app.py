@@ -31,6 +31,7 @@ from ..config import Settings
 from ..dialogue import FUNDING
 from ..dialogue.texts import UI_LANGUAGES, text
 from ..errors import ConfigError
+from ..ratelimit import SlidingWindow
 from ..redaction import install_redaction
 from ..services import Services
 from . import flows, funding, handlers, handoff, jobs
@@ -50,14 +51,20 @@ COMMANDS = [
 ]
 DAY = dt.timedelta(days=1)
 WEBHOOK_PATH = "telegram"
+JITTER_PERIOD = 1.1  # seconds
 
 
 class FloodControl(AIORateLimiter):
-    """PTB's limiter (a 429 is waited out and retried), minus the "typing…" actions: they are
-    cosmetic, so they should not use up the messages' share of Telegram's flood limit."""
+    """PTB's limiter (a 429 is waited out and retried, groups limited per chat), with one strict
+    sliding window for the whole bot that counts every call to Telegram, retries included: no
+    second ever holds more than ``messages_per_second`` calls. "Typing…" actions are counted
+    but dropped when the window is full (they are cosmetic)."""
 
     def __init__(self, messages_per_second: float) -> None:
-        super().__init__(overall_max_rate=messages_per_second, max_retries=3)
+        super().__init__(overall_max_rate=0, max_retries=3)
+        # a window a little longer than a second: network jitter cannot squeeze an extra call
+        # into a second as Telegram counts it
+        self.window = SlidingWindow(messages_per_second, JITTER_PERIOD)
 
     async def process_request(
         self,
@@ -69,10 +76,17 @@ class FloodControl(AIORateLimiter):
         rate_limit_args: int | None,
     ) -> bool | dict[str, Any] | list[dict[str, Any]]:
         if endpoint == "sendChatAction":
+            if not self.window.try_acquire():
+                return True
             return await callback(*args, **kwargs)
-        return await super().process_request(
-            callback, args, kwargs, endpoint, data, rate_limit_args
-        )
+
+        async def counted(
+            *call_args: Any, **call_kwargs: Any
+        ) -> bool | dict[str, Any] | list[dict[str, Any]]:
+            await self.window.acquire()
+            return await callback(*call_args, **call_kwargs)
+
+        return await super().process_request(counted, args, kwargs, endpoint, data, rate_limit_args)
 
 
 def build_application(settings: Settings, services: Services) -> Application:

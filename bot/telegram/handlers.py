@@ -104,9 +104,11 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     services = services_of(context)
     lang = language_of(update, context)
-    wait = services.limiter.hit(update.effective_user.id if update.effective_user else chat.id)
-    if wait:
-        await reply(update, context, Reply(text(lang, "rate_limited", seconds=math.ceil(wait))))
+    who = update.effective_user.id if update.effective_user else chat.id
+    wait = services.limiter.hit(who)
+    if wait:  # one "slow down" per blocked window, not one per message of a flood
+        if services.limiter.first_refusal(who):
+            await reply(update, context, Reply(text(lang, "rate_limited", seconds=math.ceil(wait))))
         return
     await typing(context, chat.id)
     response = await asyncio.to_thread(services.dialogue.respond, question, lang, chat.id)
