@@ -250,6 +250,8 @@ class Answerer:
         query = f"{context} {text}" if context else text
         vector = self.retriever.embeddings.embed_query(query)
         match = self.match_card(query, vector) if kind is None else None
+        if match is None and context and kind is None:  # a follow-up that stands on its own
+            match = self.match_card(text, self.retriever.embeddings.embed_query(text))
         if match is not None:
             answer = self._card_answer(text, language, match)
         else:

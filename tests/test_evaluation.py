@@ -1,61 +1,87 @@
+"""The gold set and the evaluation through the whole conversation."""
+
 from pathlib import Path
 
 import yaml
 
-from bot.evaluation import evaluate, format_table, load_gold
+from bot.assistant import Assistant
+from bot.quality import Evaluator, format_tables, load_gold, tables
 
 REPO = Path(__file__).resolve().parent.parent
 
 
-def test_gold_set_is_large_and_multilingual():
+def test_gold_set_is_large_multilingual_and_split():
     gold = load_gold(REPO / "benchmarks" / "gold.yaml")
-    answerable = [g for g in gold if not g.abstain]
-    assert len(answerable) >= 40
-    assert {g.lang for g in answerable} >= {"fr", "en", "uk", "pl"}
-    assert sum(g.abstain for g in gold) >= 10
-    assert all(g.source and g.fact for g in answerable)
+    assert len(gold) >= 150
+    count = {lang: sum(g.lang == lang for g in gold) for lang in ("fr", "en", "uk", "pl")}
+    assert count["fr"] >= 60 and min(count["en"], count["uk"], count["pl"]) >= 30
+    test = [g for g in gold if g.split == "test"]
+    assert len(test) >= 100 and {g.lang for g in test} == {"fr", "en", "uk", "pl"}
+    intents = {g.intent for g in test}
+    assert intents >= {"question", "contact", "funding", "smalltalk", "off_topic", "injection"}
+    assert any(g.context for g in test)  # follow-ups
+    assert all(g.source and g.facts for g in gold if g.intent == "question")
 
 
-def test_evaluate_scores_a_small_gold_set(assistant, tmp_path):
-    path = tmp_path / "gold.yaml"
-    path.write_text(
-        yaml.safe_dump(
-            [
-                {
-                    "q": "Comment adhérer au réseau Horizon ?",
-                    "source": "programme/guide.pdf",
-                    "page": 1,
-                    "fact": "lettre d'engagement",
-                },
-                {
-                    "q": "Quel montant pour le jumelage de villes test 2027 ?",
-                    "source": "calls/calls.yaml",
-                    "call": "test-twinning-2027",
-                    "fact": "12 345",
-                },
-                {"q": "Quelle est la recette de la tarte aux pommes ?", "abstain": True},
-            ],
-            allow_unicode=True,
-        ),
-        encoding="utf-8",
+def test_evaluator_scores_each_path_and_the_baseline(built_corpus, e5, tmp_path):
+    settings = built_corpus.model_copy(
+        update={"referents_file": REPO / "knowledge" / "referents.yaml"}
     )
-    scores = evaluate(assistant, load_gold(path), "hybrid")
-    assert scores.hit_at_3 == 1.0
-    assert scores.fact_share == 1.0
-    assert scores.abstain_recall == 1.0
-    assert scores.abstain_precision == 1.0
-    assert "hybrid" in format_table([scores])
+    path = tmp_path / "gold.yaml"
+    items = [
+        {
+            "q": "Comment adhérer au réseau Horizon ?",
+            "source": "programme/guide.pdf",
+            "page": 1,
+            "facts": ["lettre d'engagement"],
+        },
+        {
+            "q": "et avant quelle date ?",
+            "context": "Comment adhérer au réseau Horizon ?",
+            "source": "programme/guide.pdf",
+            "page": 1,
+            "facts": ["15 mars 2027"],
+        },
+        {"q": "Quelle est la recette de la tarte aux pommes ?", "intent": "off_topic"},
+        {"q": "Merci beaucoup !", "intent": "smalltalk"},
+        {"q": "44150", "intent": "contact", "network": "pdlci"},
+        {
+            "q": "How to join Horizon?",
+            "lang": "en",
+            "source": "programme/guide.pdf",
+            "page": 1,
+            "facts": ["lettre"],
+        },
+    ]
+    path.write_text(yaml.safe_dump(items, allow_unicode=True), encoding="utf-8")
+    assistant = Assistant(settings, e5)
+    assistant.initialize()
+    evaluator = Evaluator(assistant)
+    try:
+        outcomes = evaluator.run(load_gold(path))
+    finally:
+        evaluator.close()
+        assistant.shutdown()
+    assert [o.correct for o in outcomes[:5]] == [True, True, True, True, True]
+    assert [o.path for o in outcomes[2:5]] == ["abstain", "smalltalk", "contact"]
+    english = outcomes[5]
+    assert english.path == "extractive" and not english.in_language  # a French quote
+    assert outcomes[0].baseline_correct and not outcomes[2].baseline_correct
+    rows = tables(outcomes)
+    assert [r.name for r in rows] == ["fr", "en", "all"]
+    assert rows[-1].abstain_recall == 1.0 and rows[-1].paths["abstain"] == 1
+    assert "baseline" in format_tables("test", rows)
 
 
 def test_shipped_knowledge_answers_the_founding_questions(shipped_index, e5):
-    from bot.assistant import Assistant
-
     assistant = Assistant(shipped_index, e5)
     assistant.initialize()
-    answer = assistant.answer("Comment ma commune peut-elle rejoindre INSPIRE ?")
-    assert "référent de votre RRMA" in answer.answer
-    assert answer.sources[0].path == "programme/inspire-programme.pdf"
-    assert answer.sources[0].page == 4
-    rate = assistant.answer("Quel est le taux de cofinancement des actions des collectivités ?")
-    assert "30%" in rate.answer
-    assistant.shutdown()
+    try:
+        join = assistant.answer("Comment ma commune peut-elle rejoindre INSPIRE ?")
+        assert join.path == "card" and "référent" in join.answer
+        assert join.sources[0].path == "programme/inspire-programme.pdf"
+        assert join.sources[0].page == 4
+        rate = assistant.answer("Скільки відсотків співфінансування отримують дії громад?")
+        assert rate.path == "card" and rate.language == "uk" and "30 %" in rate.answer
+    finally:
+        assistant.shutdown()
