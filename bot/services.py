@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections import defaultdict, deque
+from collections import deque
 from collections.abc import Callable
 
+from cachetools import TTLCache
 from langchain_core.embeddings import Embeddings
 
 from .assistant import Assistant
@@ -23,6 +24,8 @@ from .referents import load_directory
 from .routing import Router
 
 RECENT_EXCHANGES = 5
+RECENT_CHATS = 10_000  # chats whose last exchanges are kept in memory (least recent dropped)
+RECENT_HOURS = 24
 log = logging.getLogger(__name__)
 
 
@@ -43,7 +46,8 @@ class Services:
         self._dialogue: Dialogue | None = None
         self._blocked: set[str] = set()  # hashes of the chats that blocked the bot
         # the last exchanges of each chat, in memory only: a hand-off dossier may carry them
-        self.recent: dict[int, deque[str]] = defaultdict(lambda: deque(maxlen=RECENT_EXCHANGES))
+        # bounded: the chats seen lately, each forgotten after RECENT_HOURS without a question
+        self.recent: TTLCache[int, deque[str]] = TTLCache(RECENT_CHATS, RECENT_HOURS * 3600)
 
     @property
     def dialogue(self) -> Dialogue:
@@ -120,9 +124,9 @@ class Services:
 
     def note(self, chat_id: int, exchange: str, limit: int = 600) -> None:
         """Remember an exchange of this chat, in memory only (a dossier may carry it)."""
-        self.recent[chat_id].append(
-            exchange if len(exchange) <= limit else exchange[: limit - 1] + "…"
-        )
+        exchanges = self.recent.get(chat_id) or deque(maxlen=RECENT_EXCHANGES)
+        exchanges.append(exchange if len(exchange) <= limit else exchange[: limit - 1] + "…")
+        self.recent[chat_id] = exchanges
 
     def forget(self, chat_id: int) -> Erasure:
         """Erase what is kept about a user: dossiers anonymised, alerts and history removed."""
