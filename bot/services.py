@@ -45,6 +45,8 @@ class Services:
         self.limiter = RateLimiter(settings.rate_limit_per_minute, 60.0)
         self._dialogue: Dialogue | None = None
         self._blocked: set[str] = set()  # hashes of the chats that blocked the bot
+        # Telegram file ids of the documents already uploaded, by (path, mtime)
+        self.file_ids: dict[tuple[str, int], str] = {}
         # the last exchanges of each chat, in memory only: a hand-off dossier may carry them
         # bounded: the chats seen lately, each forgotten after RECENT_HOURS without a question
         self.recent: TTLCache[int, deque[str]] = TTLCache(RECENT_CHATS, RECENT_HOURS * 3600)

@@ -26,6 +26,8 @@ def render(reply: Reply) -> tuple[str, list[Button]]:
         return label if to_plain(label) == url else f"{label} ({url})"
 
     body = to_plain(_LINK.sub(spell, reply.html))
+    for document in reply.documents:  # a terminal shows where the file is
+        body += f"\n📄 {document.caption}: {document.path}"
     buttons = [b for row in reply.buttons for b in row]
     if buttons:
         body += "\n" + "  ".join(f"[{i}] {b.label}" for i, b in enumerate(buttons, 1))

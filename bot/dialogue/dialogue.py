@@ -23,7 +23,7 @@ from ..language import detect_language
 from ..matching import Matcher, Profile, Suggestion, card_language
 from ..referents import Directory
 from ..routing import Router
-from .replies import Button, Reply, escape, link, to_plain
+from .replies import Button, Document, Reply, escape, link, to_plain
 from .texts import LANGUAGE_NAMES, UI_LANGUAGES, plural, referent_text, text
 
 RECENT_ANSWERS = 5000
@@ -255,14 +255,34 @@ class Dialogue:
         if found is None:
             return Reply(text(lang, "sources_gone"))
         lines = [text(lang, "sources_title")]
+        pages: dict[str, list[str]] = {}  # cited files without a public address, by path
+        titles: dict[str, str] = {}
         for source in found:
             page = source.get("page")
-            where = f", {text(lang, 'page')} {page}" if page else ""
+            where = f" — <i>{text(lang, 'page')} {page}</i>" if page else ""
             title = escape(str(source["title"]))
             if source.get("url"):
                 title = link(str(source["url"]), str(source["title"]))
-            lines.append(f"[{source['n']}] {title} — <i>{escape(str(source['path']))}{where}</i>")
-        return Reply("\n".join(lines))
+            elif str(source["path"]).lower().endswith(".pdf"):
+                pages.setdefault(str(source["path"]), []).append(str(page or ""))
+                titles[str(source["path"])] = str(source["title"])
+            lines.append(f"[{source['n']}] {title}{where}")
+        return Reply("\n".join(lines), documents=self._documents(pages, titles, lang))
+
+    def _documents(
+        self, pages: dict[str, list[str]], titles: dict[str, str], lang: str
+    ) -> list[Document]:
+        """The cited PDFs that have no public address, to send themselves (page named)."""
+        root = self.assistant.settings.knowledge_dir.resolve()
+        out = []
+        for relative, numbers in pages.items():
+            path = (root / relative).resolve()
+            if root not in path.parents or not path.is_file():
+                continue
+            cited = ", ".join(n for n in dict.fromkeys(numbers) if n)
+            caption = titles[relative] + (f" — {text(lang, 'page')} {cited}" if cited else "")
+            out.append(Document(path, caption))
+        return out
 
     def _sources_of(self, key: str) -> list[dict[str, Any]] | None:
         """An answer's sources: from memory, else as stored under its key; ``None``: unknown."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 TELEGRAM_LIMIT = 4096
 _TAG = re.compile(r"<[^>]+>")
@@ -19,12 +20,22 @@ class Button:
     url: str = ""
 
 
+@dataclass(frozen=True)
+class Document:
+    """A file to send with a reply (a cited PDF that has no public address)."""
+
+    path: Path
+    caption: str
+
+
 @dataclass
 class Reply:
-    """One message to show: ``html`` uses only ``<b>``, ``<i>`` and ``<a href>``."""
+    """One message to show: ``html`` uses only ``<b>``, ``<i>`` and ``<a href>``; documents
+    follow it."""
 
     html: str
     buttons: list[list[Button]] = field(default_factory=list)
+    documents: list[Document] = field(default_factory=list)
 
 
 def escape(value: str) -> str:

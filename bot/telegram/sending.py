@@ -11,7 +11,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError
 
 from ..dialogue import Reply
-from ..dialogue.replies import split_message, to_plain
+from ..dialogue.replies import Document, split_message, to_plain
 from ..services import Services
 from .keyboards import inline_keyboard
 
@@ -38,7 +38,44 @@ async def send_reply(
         if message is None:
             return sent
         sent.append(message)
+    for document in reply.documents:
+        message = await send_document(bot, chat_id, document, services)
+        if message is not None:
+            sent.append(message)
     return sent
+
+
+async def send_document(
+    bot: Bot, chat_id: int, document: Document, services: Services
+) -> Message | None:
+    """Send a file: uploaded the first time, then by the file id Telegram gave it."""
+    try:
+        stat = document.path.stat()
+    except OSError:
+        log.warning("A cited document is missing; not sent")
+        return None
+    key = (str(document.path), stat.st_mtime_ns)
+    known = services.file_ids.get(key)
+    try:
+        if known is not None:
+            message = await bot.send_document(chat_id, known, caption=document.caption)
+        else:
+            with document.path.open("rb") as handle:
+                message = await bot.send_document(
+                    chat_id, handle, caption=document.caption, filename=document.path.name
+                )
+    except Forbidden:
+        await mark_inactive(chat_id, services)
+        return None
+    except BadRequest as exc:
+        if known is None:
+            raise
+        log.warning("Telegram refused a stored file id (%s); uploading the file again", exc)
+        services.file_ids.pop(key, None)
+        return await send_document(bot, chat_id, document, services)
+    if message.document is not None:
+        services.file_ids[key] = message.document.file_id
+    return message
 
 
 async def _send_part(

@@ -105,6 +105,8 @@ class FakeBotApi:
         self._runner: web.AppRunner | None = None
         self._changed = asyncio.Condition()
         self.pushed_at: dict[int, float] = {}  # update_id -> when it became available
+        self.files: dict[str, tuple[str, int]] = {}  # file_id -> (file name, size)
+        self.uploads = 0  # documents uploaded (not sent again by file id)
 
     # --- lifecycle -------------------------------------------------------------------------
 
@@ -318,6 +320,29 @@ class FakeBotApi:
         markup = params.get("reply_markup") or {}
         if "inline_keyboard" in markup:  # Telegram echoes inline keyboards only
             message["reply_markup"] = markup
+        return message
+
+    def _sendDocument(self, params: dict[str, Any]) -> dict[str, Any]:
+        """A file upload (multipart) gets a new file id; a known file id is sent again."""
+        document = params["document"]
+        if isinstance(document, str):
+            if document not in self.files:
+                raise web.HTTPBadRequest(text="Bad Request: wrong file identifier")
+            name, size = self.files[document]
+        else:  # an uploaded file
+            name, size = document.filename, len(document.file.read())
+            document = f"file-{len(self.files) + 1}"
+            self.files[document] = (name, size)
+            self.uploads += 1
+        message = self._sendMessage({**params, "text": ""})
+        del message["text"]
+        message["caption"] = params.get("caption", "")
+        message["document"] = {
+            "file_id": document,
+            "file_unique_id": f"u{document}",
+            "file_name": name,
+            "file_size": size,
+        }
         return message
 
     def _editMessageText(self, params: dict[str, Any]) -> dict[str, Any]:

@@ -59,7 +59,18 @@ async def test_a_question_gets_a_cited_answer_with_buttons(bot, bot_api: FakeBot
     bot_api.push(bot_api.button(CHAT, sources_data))
     messages = await bot_api.wait_for_messages(CHAT, 2)
     assert "Guide Horizon" in messages[1].text and "p. 1" in messages[1].text
+    assert "programme/guide.pdf" not in messages[1].text  # no path on the server
     assert bot_api.sent("answerCallbackQuery")
+    # the cited PDF has no public address: it is sent itself, page named, uploaded only once
+    await bot_api.wait_for(lambda: len(bot_api.sent("sendDocument", CHAT)) == 1)
+    [document] = bot_api.sent("sendDocument", CHAT)
+    assert document.result["document"]["file_name"] == "guide.pdf"
+    assert document.params["caption"] == "Guide Horizon — p. 1"
+    bot_api.push(bot_api.button(CHAT, sources_data))
+    await bot_api.wait_for(lambda: len(bot_api.sent("sendDocument", CHAT)) == 2)
+    again = bot_api.sent("sendDocument", CHAT)[1]
+    assert again.params["document"] == document.result["document"]["file_id"]
+    assert bot_api.uploads == 1
 
 
 async def test_feedback_is_stored_without_user_id(bot, bot_api: FakeBotApi, services):
