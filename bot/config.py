@@ -34,6 +34,12 @@ class Settings(BaseSettings):
     chunk_size: int = Field(default=900, ge=200, le=4000)
     chunk_overlap: int = Field(default=120, ge=0, le=1000)
 
+    # Limits on one knowledge file at ingest (a bigger or slower file is skipped with a warning)
+    ingest_max_file_mb: float = Field(default=25.0, gt=0)
+    ingest_max_pages: int = Field(default=500, ge=1)
+    ingest_parse_seconds: float = Field(default=60.0, gt=0)
+    ingest_parse_memory_mb: float = Field(default=1024.0, gt=0)
+
     # Retrieval and answering
     retrieval_k: int = Field(default=6, ge=1, le=50)
     rrf_k: int = Field(default=60, ge=1)

@@ -1,25 +1,192 @@
-"""Reading the knowledge files that changed, and a digest of the text each one gave."""
+"""Reading the knowledge files that changed, in a worker process with limits, and a digest of the
+text each one gave.
+
+A file is parsed by one worker subprocess, reused for every file of an ingest: a file over the
+size cap, a PDF over the page cap, a parse over the time limit or over the memory limit is skipped
+with a message saying which limit and which setting; the worker is restarted and the ingest goes
+on with the next file.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
 import json
+import multiprocessing
 from collections.abc import Iterable
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from pathlib import Path
+from typing import Any
 
 from ..config import Settings
-from .sources import Loaded, SkippedFile, load_source
+from .sources import Loaded, SkippedFile
+
+MB = 1024 * 1024
+STARTUP_SECONDS = 30.0
+
+
+@dataclasses.dataclass(frozen=True)
+class Limits:
+    """What one file may cost; each value comes from a setting."""
+
+    max_bytes: int
+    max_pages: int
+    seconds: float
+    memory_bytes: int
+
+    @classmethod
+    def of(cls, settings: Settings) -> Limits:
+        return cls(
+            max_bytes=int(settings.ingest_max_file_mb * MB),
+            max_pages=settings.ingest_max_pages,
+            seconds=settings.ingest_parse_seconds,
+            memory_bytes=int(settings.ingest_parse_memory_mb * MB),
+        )
 
 
 def load_files(settings: Settings, relatives: Iterable[str]) -> dict[str, Loaded | SkippedFile]:
     """Each file's sections, or the reason it is skipped."""
+    wanted = list(relatives)
     out: dict[str, Loaded | SkippedFile] = {}
-    for rel in relatives:
-        try:
-            out[rel] = load_source(settings.knowledge_dir, rel)
-        except SkippedFile as exc:
-            out[rel] = exc
+    if not wanted:
+        return out
+    limits = Limits.of(settings)
+    worker = _Worker(settings.knowledge_dir, limits)
+    try:
+        for rel in wanted:
+            size = (settings.knowledge_dir / rel).stat().st_size
+            if size > limits.max_bytes:
+                out[rel] = SkippedFile(
+                    f"too large ({size / MB:.1f} MB; the limit is {limits.max_bytes / MB:g} MB, "
+                    "setting INSPIRE_INGEST_MAX_FILE_MB)"
+                )
+                continue
+            out[rel] = worker.parse(rel)
+    finally:
+        worker.close()
     return out
+
+
+class _Worker:
+    """One parsing subprocess; killed and started again when a file breaks a limit."""
+
+    def __init__(self, root: Path, limits: Limits) -> None:
+        self.root = root
+        self.limits = limits
+        self._context = multiprocessing.get_context("spawn")  # no copy of the parent's threads
+        self._process: BaseProcess | None = None
+        self._connection: Connection | None = None
+        self._started = False  # the worker has answered once: its imports are done
+
+    def _start(self) -> Connection:
+        parent, child = self._context.Pipe()
+        args = (child, str(self.root), self.limits.max_pages, self.limits.memory_bytes)
+        process = self._context.Process(target=_serve, args=args, daemon=True)
+        process.start()
+        child.close()
+        self._process, self._connection = process, parent
+        return parent
+
+    def parse(self, rel: str) -> Loaded | SkippedFile:
+        connection = self._connection or self._start()
+        connection.send(rel)
+        allowance = 0.0 if self._started else STARTUP_SECONDS  # the first import of the parsers
+        if not connection.poll(self.limits.seconds + allowance):
+            self._kill()
+            return SkippedFile(
+                f"reading it took longer than {self.limits.seconds:g} s "
+                "(setting INSPIRE_INGEST_PARSE_SECONDS)"
+            )
+        try:
+            status, payload = connection.recv()
+        except (EOFError, OSError):  # the worker died: the memory limit, most likely
+            self._kill()
+            return SkippedFile(_memory_message(self.limits))
+        self._started = True
+        if status == "ok":
+            loaded: Loaded = payload
+            return loaded
+        if status == "memory":
+            self._kill()  # a worker that ran out of memory is not trusted further
+            return SkippedFile(_memory_message(self.limits))
+        return SkippedFile(str(payload))
+
+    def _kill(self) -> None:
+        if self._process is not None:
+            self._process.kill()
+            self._process.join(5)
+        if self._connection is not None:
+            self._connection.close()
+        self._process = self._connection = None
+        self._started = False
+
+    def close(self) -> None:
+        if self._connection is not None and self._process is not None:
+            try:
+                self._connection.send(None)
+                self._process.join(5)
+            except (OSError, ValueError):
+                pass
+        self._kill()
+
+
+def _memory_message(limits: Limits) -> str:
+    return (
+        f"reading it needs more than {limits.memory_bytes / MB:g} MB of memory "
+        "(setting INSPIRE_INGEST_PARSE_MEMORY_MB)"
+    )
+
+
+def _serve(connection: Connection, root: str, max_pages: int, memory_bytes: int) -> None:
+    """The worker: parse the files it is sent until it gets ``None``."""
+    import resource
+
+    from .sources import load_source  # imported before the memory limit applies
+
+    base = Path(root)
+    if memory_bytes > 0:
+        limit = _address_space() + memory_bytes
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    while True:
+        rel = connection.recv()
+        if rel is None:
+            return
+        reply: tuple[str, Any]
+        try:
+            _check_pages(base / rel, max_pages)
+            reply = ("ok", load_source(base, rel))
+        except SkippedFile as exc:
+            reply = ("skip", str(exc))
+        except MemoryError:
+            reply = ("memory", "")
+        except Exception as exc:  # a parser bug on a hostile file: skip it, keep serving
+            reply = ("skip", f"unreadable ({type(exc).__name__}: {exc})")
+        connection.send(reply)
+
+
+def _address_space() -> int:
+    """The worker's virtual memory now (the memory limit is counted above it)."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmSize:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def _check_pages(path: Path, max_pages: int) -> None:
+    if path.suffix.lower() != ".pdf" or max_pages <= 0:
+        return
+    from pypdf import PdfReader
+
+    try:
+        pages = len(PdfReader(path).pages)
+    except Exception:
+        return  # load_source reports a damaged PDF in its own words
+    if pages > max_pages:
+        raise SkippedFile(
+            f"too many pages ({pages}; the limit is {max_pages}, setting INSPIRE_INGEST_MAX_PAGES)"
+        )
 
 
 def content_digest(loaded: Loaded | SkippedFile) -> str:
