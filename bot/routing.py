@@ -133,6 +133,7 @@ class Router:
 
     def __init__(self, directory: Directory) -> None:
         self.directory = directory
+        _departements()  # builds the gazetteer now (seconds), not in the first user's request
 
     def route(self, text: str) -> Route | None:
         places, matched = self._places(text)

@@ -75,7 +75,7 @@ async def place_typed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int
     services = services_of(context)
     lang = language_of(update, context)
     typed = update.effective_message.text if update.effective_message else ""
-    route = services.router.route(typed or "")
+    route = await asyncio.to_thread(services.router.route, typed or "")  # fuzzy: off the loop
     if route is None:
         await reply(update, context, Reply(text(lang, "handoff_unknown")))
         return WHERE
@@ -281,7 +281,7 @@ async def confirmed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
     handoff, _ = await asyncio.to_thread(services.handoffs.create, key, request)
     network = services.directory.by_id(request.network_id)
     assert network is not None
-    waiting = services.handoffs.referent_chat(network.id) is None
+    waiting = await asyncio.to_thread(services.handoffs.referent_chat, network.id) is None
     page = "handoff_waiting" if waiting else "handoff_created"
     await reply(
         update,
@@ -382,7 +382,7 @@ async def dossiers(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if found is None:
         await reply(update, context, Reply(escape(_referent(context, "not_referent"))))
         return
-    network_id = services.handoffs.network_of(chat.id) or ""
+    network_id = await asyncio.to_thread(services.handoffs.network_of, chat.id) or ""
     network = services.directory.by_id(network_id)
     name = network.name if network else network_id
     if not found:
