@@ -7,6 +7,7 @@ live generation. Whatever goes wrong before :func:`publish`, the live index keep
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import logging
 import shutil
 import time
@@ -19,6 +20,7 @@ from ..background import background_version
 from ..cards import load_cards
 from ..config import Settings
 from ..embeddings import embedding_id
+from ..errors import InspireError
 from .chunking import Chunk, split_sections
 from .generations import (
     READERS,
@@ -104,7 +106,10 @@ def ingest(
             prune(index_dir)
             return report
 
-        staging = new_generation(index_dir)
+        try:
+            staging = new_generation(index_dir)
+        except OSError as exc:
+            raise _disk_full(exc, index_dir) or exc from None
         try:
             if live and not full:
                 shutil.copytree(live, staging, dirs_exist_ok=True, ignore=_NOT_COPIED)
@@ -119,9 +124,13 @@ def ingest(
                 files=files,
             )
             manifest.save(staging)
-        except BaseException:
+        except BaseException as exc:
             shutil.rmtree(staging, ignore_errors=True)
-            raise
+            full_disk = _disk_full(exc, index_dir)
+            if full_disk is None:
+                raise
+            log.debug("Ingest stopped by a full disk", exc_info=True)
+            raise full_disk from None
         publish(index_dir, staging)
         report.chunks = sum(entry.chunks for entry in files.values())
         report.generation = staging
@@ -176,6 +185,27 @@ def _same_text(entry: FileEntry, loaded: Loaded | SkippedFile) -> bool:
 def _carried(entry: FileEntry, state: FileState) -> FileEntry:
     """An unchanged file's entry, with what the disk says now (bytes may differ, text not)."""
     return entry.model_copy(update=state.model_dump())
+
+
+class DiskFullError(InspireError):
+    """The index could not be written: the device is full."""
+
+
+def _disk_full(exc: BaseException, index_dir: Path) -> DiskFullError | None:
+    """A clear error when ``exc`` (or what caused it, e.g. inside Chroma) is a full disk."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        text = str(seen).lower()
+        if (isinstance(seen, OSError) and seen.errno == errno.ENOSPC) or any(
+            words in text for words in ("no space left on device", "disk is full")
+        ):
+            return DiskFullError(
+                f"no space left on device in {index_dir.resolve()}: the new index could not be "
+                "written and the previous one keeps serving. Free some space there (or set "
+                "INSPIRE_DATA_DIR elsewhere) and run the ingest again."
+            )
+        seen = seen.__cause__ or seen.__context__
+    return None
 
 
 def _compatible(manifest: Manifest, settings: Settings, embedding: str) -> bool:
