@@ -103,7 +103,8 @@ def test_terminal_chat_runs_the_same_conversation(services, e5):
     transcript = "\n".join(out)
     assert "Comment m'utiliser" in transcript
     assert "15 mars 2027. [1]" in transcript
-    assert "[1] Guide Horizon — programme/guide.pdf, p. 1" in transcript
+    assert "[1] Guide Horizon — p. 1" in transcript
+    assert "📄 Guide Horizon — p. 1: " in transcript and "programme/guide.pdf" in transcript
 
 
 def test_terminal_chat_runs_the_funding_conversation(services, e5):
