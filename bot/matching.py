@@ -252,7 +252,7 @@ class Matcher:
             id=edition.id if edition else programme.id,
             programme_id=programme.id,
             title=programme.name.get(lang),
-            programme=programme.funder,
+            programme=programme.funder.get(lang),
             status=here.status,
             deadline=deadline.date if deadline else None,
             days_left=edition.days_left(now) if edition else None,

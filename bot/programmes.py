@@ -46,7 +46,7 @@ class Programme(BaseModel):
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)
     name: Localized
-    funder: str = Field(min_length=2)
+    funder: Localized
     summary: Localized  # what it funds
     who: str = ""  # who can apply (French)
     partners: str = ""  # partner countries (French)
@@ -187,7 +187,7 @@ def programme_text(programme: Programme) -> str:
         programme.summary.fr,
         programme.summary.en,
         f"Thèmes : {', '.join(programme.themes)}." if programme.themes else "",
-        f"Financeur : {programme.funder}.",
+        f"Financeur : {programme.funder.fr}.",
         f"Qui peut candidater : {programme.who}" if programme.who else "",
         f"Pays partenaires : {programme.partners}" if programme.partners else "",
         f"Rythme : {programme.rhythm_note.fr}",

@@ -45,11 +45,13 @@ def test_today_every_suggestion_has_a_next_step_and_is_in_one_language(assistant
     assert twinning.status == "expected" and twinning.expected == "avril 2027"
     assert twinning.deadline is None and twinning.id == "cerv-town-twinning"
     assert twinning.title == "CERV – Jumelage de villes"
+    assert twinning.programme == "Commission européenne (programme CERV)"
     assert "Forfait" in twinning.amounts and "Lump" not in twinning.amounts
     english = _matcher(assistant, AUTUMN_2026).propose(Profile(description=TWINNING), lang="uk")
     assert {s.lang for s in english.suggestions} == {"en"}
     [twinning] = [s for s in english.suggestions if s.programme_id == "cerv-town-twinning"]
     assert twinning.expected == "April 2027" and twinning.title == "CERV – Town Twinning"
+    assert twinning.programme == "European Commission (CERV programme)"
 
 
 def test_an_open_edition_carries_its_deadline_and_days_left(assistant):

@@ -60,7 +60,7 @@ def test_shipped_programmes_are_valid_and_every_curated_call_has_one():
 
 def test_french_texts_are_french_and_english_ones_english():
     for programme in load_programme_folder(FOLDER).values():
-        texts = [programme.name, programme.summary, programme.rhythm_note]
+        texts = [programme.name, programme.funder, programme.summary, programme.rhythm_note]
         texts += [t for t in (programme.amounts, programme.cofinancing_rate) if t]
         for text in texts:
             assert text.fr != text.en
@@ -92,7 +92,7 @@ def _programme(**changes) -> Programme:
     record = {
         "id": "test-programme",
         "name": {"fr": "Programme test", "en": "Test programme"},
-        "funder": "Test funder",
+        "funder": {"fr": "Financeur test", "en": "Test funder"},
         "summary": {"fr": "Finance des projets test.", "en": "Funds test projects."},
         "rhythm": "yearly",
         "opening_month": 4,

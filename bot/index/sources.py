@@ -225,7 +225,7 @@ def _load_programmes(path: Path, relative: str) -> Loaded:
             programme.id,
             programme_text(programme),
             programme.name.fr,
-            f"{programme.name.fr} — {programme.name.en} — {programme.funder}",
+            f"{programme.name.fr} — {programme.name.en} — {programme.funder.en}",
             0,
             str(programme.url),
             CALL,

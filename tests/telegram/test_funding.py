@@ -169,3 +169,20 @@ async def test_a_portal_refresh_tells_followers_about_new_matching_calls(
     assert messages[0].text.startswith("🆕 De nouveaux appels")
     assert "Town Twinning 2028" in messages[1].text
     assert "eu-cerv-2028-citizens-town-tt" in services.matcher.calls
+
+
+async def test_a_follower_of_the_next_edition_hears_when_it_opens(
+    bot, bot_api: FakeBotApi, services, clock
+):
+    from bot.alerts import NEXT
+
+    services.database.subscribe(CHAT, NEXT + "test-twinning-2027", PROJECT, "fr")
+    reminders = bot.job_queue.get_jobs_by_name("reminders")[0]
+    await reminders.run(bot)  # the edition is open on the test clock: news, then no alert
+    [news] = await bot_api.wait_for_messages(CHAT, 1)
+    assert news.text.startswith("🆕 La nouvelle édition de <b>Jumelage de villes test 2027</b>")
+    assert "📅 Date limite : 2027-09-21" in news.text
+    assert any(b["text"].startswith("🔔 Me le rappeler") for row in news.buttons for b in row)
+    assert services.database.subscriptions(CHAT) == []
+    await reminders.run(bot)
+    assert len(bot_api.sent(chat_id=CHAT)) == 1
