@@ -89,14 +89,19 @@ def test_empty_question_gets_a_clear_message(assistant, question):
     assert answer.answer == message("fr", "empty_question")
 
 
-def test_long_question_is_truncated_with_a_note(assistant):
+def test_a_long_message_is_answered_on_its_question(assistant):
     question = "Comment adhérer au réseau Horizon ? " + "détails " * 1000
+    answer = assistant.answer(question)
+    assert answer.question == "Comment adhérer au réseau Horizon ?"
+    assert not answer.truncated and "lettre d'engagement" in answer.answer
+
+
+def test_a_long_message_without_a_sentence_end_is_truncated_with_a_note(assistant):
+    question = "adhésion réseau Horizon " + "détails " * 1000
     answer = assistant.answer(question)
     assert answer.truncated
     assert len(answer.question) <= assistant.settings.question_max_chars
-    assert answer.answer.endswith(
-        plural("fr", "truncated", assistant.settings.question_max_chars)
-    )
+    assert answer.answer.endswith(plural("fr", "truncated", assistant.settings.question_max_chars))
 
 
 def test_instructions_in_questions_are_just_text(assistant):
