@@ -149,7 +149,10 @@ def _serve(connection: Connection, root: str, max_pages: int, memory_bytes: int)
         limit = _address_space() + memory_bytes
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     while True:
-        rel = connection.recv()
+        try:
+            rel = connection.recv()
+        except (EOFError, OSError):  # the ingest process is gone (killed): so is this worker
+            return
         if rel is None:
             return
         reply: tuple[str, Any]
