@@ -53,6 +53,19 @@ PROGRAMMES = {  # frameworkProgramme id -> name
     "45876777": "NDICI-Global Europe",
 }
 HORIZON = "43108390"
+EDITIONS_OF = [  # (frameworkProgramme, topic pattern, programme record its topics are editions of)
+    ("43252405", r"", "life-programme"),
+    ("43298203", r"", "ucpm-kapp"),
+    ("43251447", r"", "amif-union-actions"),
+    ("43254037", r"", "european-solidarity-corps"),
+    (HORIZON, r"^HORIZON-MISS-\d{4}-\d+-(CIT|CLIMA)", "horizon-europe-missions-cities-adaptation"),
+    ("43251589", r"^CERV-\d{4}-CITIZENS-TOWN-TT", "cerv-town-twinning"),
+    ("43251589", r"^CERV-\d{4}-CITIZENS-TOWN-NT", "cerv-networks-of-towns"),
+    ("43251589", r"^CERV-\d{4}-CITIZENS-REM", "cerv-european-remembrance"),
+    ("43251589", r"^CERV-\d{4}-CITIZENS-CIV", "cerv-citizens-engagement"),
+    ("43251814", r"^CREA-CULT-\d{4}-COOP", "creative-europe-cooperation"),
+    ("43353764", r"^ERASMUS-YOUTH-\d{4}-CB", "erasmus-youth-capacity-building"),
+]
 TOPIC_PAGE = (
     "https://ec.europa.eu/info/funding-tenders/opportunities/portal/screen/opportunities/"
     "topic-details/{identifier}"
@@ -406,6 +419,16 @@ def to_calls(
     return calls, problems
 
 
+def programme_of(metadata: dict[str, Any]) -> str | None:
+    """The programme record a portal topic is an edition of (so that a followed programme
+    opens when the portal publishes its next call)."""
+    framework, identifier = _first(metadata, "frameworkProgramme"), _first(metadata, "identifier")
+    for programme, pattern, record in EDITIONS_OF:
+        if framework == programme and re.match(pattern, identifier, re.IGNORECASE):
+            return record
+    return None
+
+
 def _to_call(key: str, row: dict[str, Any], fetched: dt.datetime) -> Call:
     metadata: dict[str, Any] = row["metadata"]
     identifier = _first(metadata, "identifier") or key
@@ -427,6 +450,7 @@ def _to_call(key: str, row: dict[str, Any], fetched: dt.datetime) -> Call:
         {
             "id": "eu-" + re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-")[:76],
             "programme": PROGRAMMES.get(_first(metadata, "frameworkProgramme"), "EU programme"),
+            "programme_id": programme_of(metadata),
             "title": title,
             "call_identifier": _first(metadata, "callIdentifier") or identifier,
             "summary": summary,

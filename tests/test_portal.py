@@ -266,3 +266,27 @@ def test_a_server_dripping_bytes_cannot_hang_the_fetch(tmp_path):
             refresh_snapshot(settings, _client(settings), now=FETCHED)
     assert time.monotonic() - started < 5
     assert len(portal.requests) == 1  # a fetch past its deadline is not retried
+
+
+def test_portal_topics_are_editions_of_their_programme():
+    from pathlib import Path
+
+    from bot.programmes import load_programme_folder, standing
+
+    rows = [
+        _row("LIFE-2026-SAP-CLIMA-CCA", frameworkProgramme=["43252405"]),
+        _row("CERV-2026-CITIZENS-TOWN-TT", frameworkProgramme=["43251589"]),
+        _row("CERV-2026-CHAR-LITI", frameworkProgramme=["43251589"]),  # another CERV strand
+        _row("HORIZON-CL3-2026-02-CS-ECCC-01"),  # research outside the missions
+    ]
+    calls = {c.id: c for c in to_calls(rows, FETCHED)[0]}
+    assert calls["eu-life-2026-sap-clima-cca"].programme_id == "life-programme"
+    assert calls["eu-cerv-2026-citizens-town-tt"].programme_id == "cerv-town-twinning"
+    assert calls["eu-cerv-2026-char-liti"].programme_id is None
+    assert calls["eu-horizon-cl3-2026-02-cs-eccc-01"].programme_id is None
+    # a followed programme opens when the portal publishes its edition (open 3 Mar - 15 Sep)
+    folder = Path(__file__).resolve().parent.parent / "knowledge" / "calls"
+    life = load_programme_folder(folder)["life-programme"]
+    spring = dt.datetime(2026, 5, 1, 12, tzinfo=BRUSSELS)
+    here = standing(life, [calls["eu-life-2026-sap-clima-cca"]], spring)
+    assert here.status == "open" and here.edition is calls["eu-life-2026-sap-clima-cca"]
