@@ -120,7 +120,7 @@ class PortalClient:
         self.problems = []
         self._deadline = self._monotonic() + self.settings.portal_deadline
         rows: list[dict[str, Any]] = []
-        page, pages, total = 1, 1, 0
+        page, pages, total, cut = 1, 1, 0, False
         while page <= pages:
             data = self._page(page)
             results = data.get("results") or []
@@ -132,18 +132,41 @@ class PortalClient:
                     f"the portal has {total} results, more than {self.settings.portal_max_pages} "
                     "pages: only the first pages were read (raise INSPIRE_PORTAL_MAX_PAGES)"
                 )
-                pages = self.settings.portal_max_pages
+                pages, cut = self.settings.portal_max_pages, True
             if not results:
                 break
             page += 1
-        if (
-            total
-            and len(rows) != total
-            and total
-            <= len(rows) + self.settings.portal_page_size * (self.settings.portal_max_pages - pages)
-        ):
+        if total and len(rows) != total and not cut:
             self.problems.append(f"the portal announced {total} results but {len(rows)} were read")
+        self.problems += self._unknown_programmes()
         return rows
+
+    def _unknown_programmes(self) -> list[str]:
+        """The configured programme ids that the portal's facet endpoint does not list (an id
+        that changed would silently fetch nothing)."""
+        url = re.sub(r"/search$", "/facet", self.settings.portal_url)
+        params = {"apiKey": self.settings.portal_api_key, "text": "***"}
+        query = {"bool": {"must": [{"terms": {"type": TYPES}}]}}
+        files = {
+            "query": ("blob", json.dumps(query), "application/json"),
+            "languages": ("blob", json.dumps(["en"]), "application/json"),
+        }
+        try:
+            data = self._post(params, files, url)
+        except (httpx.HTTPError, PortalError, ValueError) as exc:
+            return [f"the programme ids could not be checked with the facet endpoint ({exc})"]
+        known = {
+            str(value.get("rawValue"))
+            for facet in data.get("facets") or []
+            if isinstance(facet, dict) and facet.get("name") == "frameworkProgramme"
+            for value in facet.get("values") or []
+            if isinstance(value, dict)
+        }
+        return [
+            f"frameworkProgramme {pid} is not listed by the portal's facet endpoint: check its id"
+            for pid in self.settings.portal_programmes
+            if known and pid not in known
+        ]
 
     def _page(self, number: int) -> dict[str, Any]:
         params = {
@@ -179,9 +202,9 @@ class PortalClient:
                 ) from exc
         raise PortalError("unreachable")  # pragma: no cover
 
-    def _post(self, params: dict[str, str], files: dict[str, Any]) -> dict[str, Any]:
+    def _post(self, params: dict[str, str], files: dict[str, Any], url: str = "") -> dict[str, Any]:
         """One request, read in chunks: a server dripping bytes cannot outlast the deadline."""
-        url = self.settings.portal_url
+        url = url or self.settings.portal_url
         with self._client.stream("POST", url, params=params, files=files) as response:
             if response.status_code >= 500:
                 raise PortalError(f"the portal answered {response.status_code}")

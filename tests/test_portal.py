@@ -290,3 +290,15 @@ def test_portal_topics_are_editions_of_their_programme():
     spring = dt.datetime(2026, 5, 1, 12, tzinfo=BRUSSELS)
     here = standing(life, [calls["eu-life-2026-sap-clima-cca"]], spring)
     assert here.status == "open" and here.edition is calls["eu-life-2026-sap-clima-cca"]
+
+
+def test_programme_ids_are_checked_with_the_facet_endpoint(tmp_path):
+    with FakePortal() as portal:
+        portal.known.remove("45876777")  # an id the portal no longer knows
+        settings = _settings(tmp_path, portal.url)
+        _, problems = refresh_snapshot(settings, _client(settings), now=FETCHED)
+    [facet] = portal.facet_requests
+    assert facet["parts"]["query"]["content_type"] == "application/json"
+    assert problems == [
+        "frameworkProgramme 45876777 is not listed by the portal's facet endpoint: check its id"
+    ]

@@ -17,6 +17,10 @@ from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 FIXTURE = Path(__file__).resolve().parents[1] / "data" / "portal-search-page.json"
+PROGRAMME_IDS = (  # frameworkProgramme ids as public code tables of the portal give them
+    "43108390 43152860 45876777 43332642 43252476 43353764 43254037 43251589 43251814 "
+    "43252405 43298203 43251447 43254019 43251567 44181033 43252386 43251530"
+).split()
 
 
 class FakePortal:
@@ -31,6 +35,8 @@ class FakePortal:
         self.extra_total = 0  # announce more results than there are
         self.drip = 0.0  # seconds between the bytes of an answer (a stalling server)
         self.raw: bytes | None = None  # answer this body instead of a page
+        self.facet_requests: list[dict[str, Any]] = []
+        self.known = list(PROGRAMME_IDS)  # what the facet endpoint lists
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
@@ -58,6 +64,12 @@ class FakePortal:
                 query = {k: v[0] for k, v in parse_qs(urlparse(self.path).query).items()}
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 parts = _multipart(self.headers.get("Content-Type", ""), body)
+                if urlparse(self.path).path.endswith("/facet"):
+                    portal.facet_requests.append({"params": query, "parts": parts})
+                    values = [{"rawValue": i, "value": f"Programme {i}"} for i in portal.known]
+                    return self._send(
+                        200, {"facets": [{"name": "frameworkProgramme", "values": values}]}
+                    )
                 portal.requests.append({"params": query, "parts": parts})
                 if portal.failures:
                     status, hang = portal.failures.pop(0)
