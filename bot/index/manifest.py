@@ -78,9 +78,10 @@ def list_knowledge(root: Path, refused: list[str] | None = None) -> list[str]:
             continue
         reason = outside_reason(root, path)
         if reason:
-            log.warning("Not indexed: %s (%s)", rel, reason)
-            if refused is not None:
+            if refused is not None:  # the caller reports it
                 refused.append(f"skipped {rel}: {reason}")
+            else:
+                log.warning("Not indexed: %s (%s)", rel, reason)
             continue
         found.append(rel)
     return sorted(found)
