@@ -9,15 +9,17 @@ on with the next file.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import json
-import multiprocessing
+import pickle
+import select
+import subprocess
+import sys
 from collections.abc import Iterable
-from multiprocessing.connection import Connection
-from multiprocessing.process import BaseProcess
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from ..config import Settings
 from .sources import Loaded, SkippedFile
@@ -69,38 +71,38 @@ def load_files(settings: Settings, relatives: Iterable[str]) -> dict[str, Loaded
 
 
 class _Worker:
-    """One parsing subprocess; killed and started again when a file breaks a limit."""
+    """One parsing subprocess (``python -m bot.index.parsing``), fed file names on its standard
+    input; killed and started again when a file breaks a limit."""
 
     def __init__(self, root: Path, limits: Limits) -> None:
         self.root = root
         self.limits = limits
-        self._context = multiprocessing.get_context("spawn")  # no copy of the parent's threads
-        self._process: BaseProcess | None = None
-        self._connection: Connection | None = None
+        self._process: subprocess.Popen[bytes] | None = None
         self._started = False  # the worker has answered once: its imports are done
 
-    def _start(self) -> Connection:
-        parent, child = self._context.Pipe()
-        args = (child, str(self.root), self.limits.max_pages, self.limits.memory_bytes)
-        process = self._context.Process(target=_serve, args=args, daemon=True)
-        process.start()
-        child.close()
-        self._process, self._connection = process, parent
-        return parent
+    def _start(self) -> subprocess.Popen[bytes]:
+        command = [sys.executable, "-m", "bot.index.parsing", str(self.root)]
+        command += [str(self.limits.max_pages), str(self.limits.memory_bytes)]
+        self._process = subprocess.Popen(
+            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+        )
+        return self._process
 
     def parse(self, rel: str) -> Loaded | SkippedFile:
-        connection = self._connection or self._start()
-        connection.send(rel)
+        process = self._process or self._start()
+        assert process.stdin is not None and process.stdout is not None
         allowance = 0.0 if self._started else STARTUP_SECONDS  # the first import of the parsers
-        if not connection.poll(self.limits.seconds + allowance):
-            self._kill()
-            return SkippedFile(
-                f"reading it took longer than {self.limits.seconds:g} s "
-                "(setting INSPIRE_INGEST_PARSE_SECONDS)"
-            )
         try:
-            status, payload = connection.recv()
-        except (EOFError, OSError):  # the worker died: the memory limit, most likely
+            _send(process.stdin, rel)
+            ready, _, _ = select.select([process.stdout], [], [], self.limits.seconds + allowance)
+            if not ready:
+                self._kill()
+                return SkippedFile(
+                    f"reading it took longer than {self.limits.seconds:g} s "
+                    "(setting INSPIRE_INGEST_PARSE_SECONDS)"
+                )
+            status, payload = _receive(process.stdout)
+        except (EOFError, OSError, pickle.UnpicklingError):  # died: the memory limit, most likely
             self._kill()
             return SkippedFile(_memory_message(self.limits))
         self._started = True
@@ -115,20 +117,36 @@ class _Worker:
     def _kill(self) -> None:
         if self._process is not None:
             self._process.kill()
-            self._process.join(5)
-        if self._connection is not None:
-            self._connection.close()
-        self._process = self._connection = None
+            self._process.wait(5)
+            for stream in (self._process.stdin, self._process.stdout):
+                if stream is not None:
+                    stream.close()
+        self._process = None
         self._started = False
 
     def close(self) -> None:
-        if self._connection is not None and self._process is not None:
-            try:
-                self._connection.send(None)
-                self._process.join(5)
-            except (OSError, ValueError):
-                pass
+        if self._process is not None and self._process.stdin is not None:
+            with contextlib.suppress(OSError):
+                _send(self._process.stdin, None)
+                self._process.wait(5)
         self._kill()
+
+
+def _send(stream: IO[bytes], message: object) -> None:
+    data = pickle.dumps(message)
+    stream.write(len(data).to_bytes(8, "little") + data)
+    stream.flush()
+
+
+def _receive(stream: IO[bytes]) -> Any:
+    header = stream.read(8)
+    if len(header) < 8:
+        raise EOFError("the parsing worker stopped")
+    size = int.from_bytes(header, "little")
+    data = stream.read(size)
+    if len(data) < size:
+        raise EOFError("the parsing worker stopped")
+    return pickle.loads(data)  # from our own worker process only
 
 
 def _memory_message(limits: Limits) -> str:
@@ -138,20 +156,22 @@ def _memory_message(limits: Limits) -> str:
     )
 
 
-def _serve(connection: Connection, root: str, max_pages: int, memory_bytes: int) -> None:
-    """The worker: parse the files it is sent until it gets ``None``."""
+def _serve(root: str, max_pages: int, memory_bytes: int) -> None:
+    """The worker: parse the files named on standard input until it gets ``None``."""
     import resource
 
     from .sources import load_source  # imported before the memory limit applies
 
+    requests, replies = sys.stdin.buffer, sys.stdout.buffer
+    sys.stdout = sys.stderr  # whatever a parser prints must not corrupt the replies
     base = Path(root)
     if memory_bytes > 0:
         limit = _address_space() + memory_bytes
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     while True:
         try:
-            rel = connection.recv()
-        except (EOFError, OSError):  # the ingest process is gone (killed): so is this worker
+            rel = _receive(requests)
+        except EOFError:  # the ingest process is gone (killed): so is this worker
             return
         if rel is None:
             return
@@ -165,7 +185,10 @@ def _serve(connection: Connection, root: str, max_pages: int, memory_bytes: int)
             reply = ("memory", "")
         except Exception as exc:  # a parser bug on a hostile file: skip it, keep serving
             reply = ("skip", f"unreadable ({type(exc).__name__}: {exc})")
-        connection.send(reply)
+        try:
+            _send(replies, reply)
+        except MemoryError:
+            _send(replies, ("memory", ""))
 
 
 def _address_space() -> int:
@@ -211,3 +234,7 @@ def content_digest(loaded: Loaded | SkippedFile) -> str:
         digest.update(json.dumps(fields, sort_keys=True, ensure_ascii=False).encode())
     digest.update(json.dumps(loaded.problems).encode())
     return digest.hexdigest()
+
+
+if __name__ == "__main__":
+    _serve(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]))
