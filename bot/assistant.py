@@ -21,6 +21,7 @@ from .config import Settings
 from .documents import load_documents
 from .embeddings import make_embeddings
 from .errors import IndexLockedError, IndexMissingError
+from .generation import Generator, make_chat_model
 from .index.builder import IngestReport, ingest
 from .index.generations import current_generation, hold, ingest_lock, prune, release
 from .index.manifest import Manifest, is_stale
@@ -42,6 +43,19 @@ class Assistant:
         self._holds: dict[KnowledgeIndex, int] = {}  # open generations: their reader lock
         self._leases: dict[KnowledgeIndex, int] = {}  # queries running on each open generation
         self.stale = False  # knowledge/ changed since the live index was built
+        self._generator: Generator | bool | None = False  # False: not made yet
+
+    @property
+    def generator(self) -> Generator | None:
+        """The language model's writer, when one is configured (``INSPIRE_LLM_PROVIDER``)."""
+        if self._generator is False:
+            model = make_chat_model(self.settings)
+            self._generator = (
+                None
+                if model is None
+                else Generator(model, self.settings.contact_domains, _log_generation_failure)
+            )
+        return self._generator if isinstance(self._generator, Generator) else None
 
     @property
     def embeddings(self) -> Embeddings:
@@ -80,7 +94,8 @@ class Assistant:
             raise
         k, rrf_k = self.settings.retrieval_k, self.settings.rrf_k
         retriever = Retriever(index, self.embeddings, k, rrf_k)
-        answerer = Answerer(retriever, self.settings, load_documents(self.settings.knowledge_dir))
+        documents = load_documents(self.settings.knowledge_dir)
+        answerer = Answerer(retriever, self.settings, documents, self.generator)
         with self._swap:
             previous = self._index
             self._index, self._answerer = index, answerer
@@ -168,3 +183,8 @@ class Assistant:
             index, self._index, self._answerer = self._index, None, None
         if index is not None:
             self._retire(index)  # closed at once, or when the last running answer ends
+
+
+def _log_generation_failure(reason: str) -> None:
+    """A generated answer was not used (the reason names no user data)."""
+    log.warning("Generated answer not used, the quoted one is sent instead: %s", reason)

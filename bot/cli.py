@@ -76,6 +76,11 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--gold", default="benchmarks/gold.yaml", help="gold question file")
     evaluate.add_argument("--json", action="store_true", help="print the figures as JSON")
     evaluate.add_argument(
+        "--generated",
+        action="store_true",
+        help="measure generated answers (needs INSPIRE_LLM_PROVIDER; skipped without one)",
+    )
+    evaluate.add_argument(
         "--split",
         choices=("dev", "test", "both"),
         default="both",
@@ -113,6 +118,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "eval":
             from .evaluation import run_evaluation
 
+            if args.generated and settings.llm_provider.strip().lower() == "none":
+                print(
+                    "Generated mode skipped: no language model is configured "
+                    "(set INSPIRE_LLM_PROVIDER, INSPIRE_LLM_MODEL and INSPIRE_LLM_API_URL)."
+                )
+                return 0
             splits = ("dev", "test") if args.split == "both" else (args.split,)
             return run_evaluation(settings, Path(args.gold), as_json=args.json, splits=splits)
         return _ask(settings, args)

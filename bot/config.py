@@ -132,10 +132,13 @@ class Settings(BaseSettings):
     aides_territoires_url: str = "https://aides-territoires.beta.gouv.fr/api/"
 
     # Optional generation through an OpenAI-compatible chat endpoint (off by default).
+    # none | openai (any OpenAI-compatible endpoint at llm_api_url) | mistral | ollama
     llm_provider: str = "none"
     llm_model: str = ""
     llm_api_url: str = ""
     llm_api_key: SecretStr = SecretStr("")
+    llm_timeout: float = Field(default=20.0, gt=0)  # seconds; past it the quoted answer is sent
+    llm_max_tokens: int = Field(default=600, ge=50)
 
     @property
     def index_dir(self) -> Path:

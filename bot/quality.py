@@ -95,6 +95,7 @@ class Outcome:
     rank: int | None
     baseline_correct: bool
     reply: str = ""
+    mode: str = ""  # extractive | generated | fallback (answers only)
 
 
 @dataclass
@@ -111,6 +112,7 @@ class Table:
     in_language: float = 1.0
     baseline: float = 0.0
     paths: dict[str, int] = field(default_factory=dict)
+    modes: dict[str, int] = field(default_factory=dict)
 
 
 def summarize(name: str, outcomes: list[Outcome]) -> Table:
@@ -132,6 +134,7 @@ def summarize(name: str, outcomes: list[Outcome]) -> Table:
         in_language=_share((o.in_language for o in answered), 1.0),
         baseline=sum(o.baseline_correct for o in outcomes) / n,
         paths=dict(Counter(o.path for o in outcomes)),
+        modes=dict(Counter(o.mode for o in outcomes if o.mode)),
     )
 
 
@@ -191,6 +194,7 @@ class Evaluator:
             rank=rank,
             baseline_correct=self._baseline(item),
             reply=reply,
+            mode=answer.mode if answer is not None else "",
         )
 
     def _query(self, item: GoldItem) -> str:
@@ -220,6 +224,8 @@ def format_tables(split: str, rows: list[Table]) -> str:
     lines = [header, "-" * len(header)]
     for r in rows:
         paths = ", ".join(f"{k} {v}" for k, v in sorted(r.paths.items()))
+        if set(r.modes) - {"extractive"}:  # a language model was configured
+            paths += " | " + ", ".join(f"{k} {v}" for k, v in sorted(r.modes.items()))
         lines.append(
             f"{r.name:<5} {r.n:>4}  {r.correct:>7.3f}  {r.hit_at_1:.3f}  {r.hit_at_3:.3f}  "
             f"{r.abstain_precision:>6.3f}  {r.abstain_recall:>6.3f}  {r.in_language:>7.3f}  "

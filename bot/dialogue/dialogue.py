@@ -170,6 +170,8 @@ class Dialogue:
         self.database.count("questions")
         if answer.abstained:
             self.database.count("abstentions")
+        if answer.mode != "extractive":  # "generated" or "fallback", for /stats
+            self.database.count(f"answers_{answer.mode}")
         key = self._remember(answer)
         body = escape(answer.answer)
         if answer.abstained and answer.error is None:

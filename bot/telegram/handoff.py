@@ -490,6 +490,11 @@ async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         down=votes.get(-1, 0),
         handoffs=escape(handoffs),
     )
+    generated, fallbacks = counters.get("answers_generated", 0), counters.get("answers_fallback", 0)
+    if generated or fallbacks:
+        page += "\n" + _referent(
+            context, "stats_generation", generated=generated, fallbacks=fallbacks
+        )
     await reply(update, context, Reply(page))
 
 
