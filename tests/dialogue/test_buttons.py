@@ -4,24 +4,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.db import Feedback
-from bot.services import Services
-from tests.telegram.conftest import REPO
 
 STALE = "Cette action n'est plus disponible."
-
-
-@pytest.fixture(scope="module")
-def services(built_corpus, e5, tmp_path_factory):
-    settings = built_corpus.model_copy(
-        update={
-            "database_url": f"sqlite:///{tmp_path_factory.mktemp('db') / 'b.db'}",
-            "referents_file": REPO / "knowledge" / "referents.yaml",
-        }
-    )
-    services = Services(settings, e5)
-    services.initialize()
-    yield services
-    services.shutdown()
 
 
 @pytest.mark.parametrize(

@@ -8,21 +8,6 @@ from hypothesis import strategies as st
 
 from bot.dialogue.replies import TELEGRAM_LIMIT, split_message
 from bot.services import Services
-from tests.telegram.conftest import REPO
-
-
-@pytest.fixture(scope="module")
-def services(built_corpus, e5, tmp_path_factory):
-    settings = built_corpus.model_copy(
-        update={
-            "database_url": f"sqlite:///{tmp_path_factory.mktemp('db') / 'd.db'}",
-            "referents_file": REPO / "knowledge" / "referents.yaml",
-        }
-    )
-    services = Services(settings, e5)
-    services.initialize()
-    yield services
-    services.shutdown()
 
 
 class _Balanced(HTMLParser):

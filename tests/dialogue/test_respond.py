@@ -8,22 +8,6 @@ import pytest
 
 from bot.dialogue.dialogue import FUNDING
 from bot.dialogue.replies import to_plain
-from bot.services import Services
-from tests.telegram.conftest import REPO
-
-
-@pytest.fixture(scope="module")
-def services(built_corpus, e5, tmp_path_factory):
-    settings = built_corpus.model_copy(
-        update={
-            "database_url": f"sqlite:///{tmp_path_factory.mktemp('db') / 'd.db'}",
-            "referents_file": REPO / "knowledge" / "referents.yaml",
-        }
-    )
-    services = Services(settings, e5)
-    services.initialize()
-    yield services
-    services.shutdown()
 
 
 @pytest.fixture
