@@ -146,3 +146,18 @@ def test_the_checker_on_its_own():
         "not in the cited sources: 45%"
     ]
     assert "citation of an unknown source: [2]" in check_answer("40 % [2].", passages, domains)[0]
+
+
+def test_the_fake_server_streams_to_the_real_integration(server):
+    from bot.config import Settings
+
+    settings = Settings(
+        llm_provider="openai", llm_model="fake", llm_api_url=server.url, _env_file=None
+    )  # type: ignore[call-arg]
+    model = make_chat_model(settings)
+    assert model is not None
+    server.enqueue("Une réponse en plusieurs morceaux [1].")
+    pieces = [chunk.content for chunk in model.stream([("human", "Bonjour")])]
+    assert len([p for p in pieces if p]) > 1
+    assert "".join(str(p) for p in pieces) == "Une réponse en plusieurs morceaux [1]."
+    assert server.requests[-1]["stream"] is True
