@@ -8,6 +8,7 @@ import traceback
 from collections.abc import Iterable
 from types import TracebackType
 
+from pydantic import SecretStr
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
@@ -18,16 +19,17 @@ MIN_LENGTH = 4  # shorter values would mask ordinary words
 
 
 def secrets_of(settings: Settings) -> list[str]:
-    """The values to hide: bot token, webhook secret, join codes, API keys, database password."""
-    values = [
-        settings.telegram_token.get_secret_value(),
-        settings.webhook_secret.get_secret_value(),
-        settings.embedding_api_key.get_secret_value(),
-        settings.llm_api_key.get_secret_value(),
-        settings.aides_territoires_token.get_secret_value(),
-        *(code.get_secret_value() for code in settings.referent_codes.values()),
-    ]
-    token = values[0]
+    """The values to hide: bot token, webhook secret, join codes, API keys, database password.
+
+    Every secret setting counts (a ``SecretStr``, alone or in a dict), so a key added later is
+    masked too.
+    """
+    values: list[str] = []
+    for name in type(settings).model_fields:
+        value = getattr(settings, name)
+        items = value.values() if isinstance(value, dict) else [value]
+        values += [v.get_secret_value() for v in items if isinstance(v, SecretStr)]
+    token = settings.telegram_token.get_secret_value()
     if ":" in token:
         values.append(token.split(":", 1)[1])  # the secret half, should it be logged alone
     if settings.portal_api_key != "SEDIA":  # the portal's own public key is no secret

@@ -21,9 +21,10 @@ SECRETS = {
     "embedding_api_key": "sk-embedding-key-123",
     "llm_api_key": "sk-llm-key-456",
     "database_url": "postgresql+psycopg://inspire:db-pass-789@localhost/inspire",
+    "aides_territoires_token": "aides-token-000",
 }
 VALUES = [TOKEN, "webhook-secret-xyz", "join-code-lianes-42", "sk-embedding-key-123"]
-VALUES += ["sk-llm-key-456", "db-pass-789"]
+VALUES += ["sk-llm-key-456", "db-pass-789", "aides-token-000"]
 
 
 @pytest.fixture
