@@ -38,7 +38,8 @@ def _rx(*parts: str) -> re.Pattern[str]:
 GREETINGS = _folded_set(
     "bonjour bjr bonsoir bsr salut slt coucou cc hello hi hey hallo yo hiya howdy morning "
     "afternoon evening привіт привiт вітаю віт добрий доброго здрастуйте здравствуйте "
-    "здраствуйте привет добрый dzień dzien dobry cześć czesc witam witajcie hej siema"
+    "здраствуйте привет добрый dzień dzien dobry cześć czesc witam witajcie hej siema "
+    "справи дела allez masz going"  # "ça va ?", "як справи?": a greeting, answered as one
 )
 # Thanks and acknowledgements: enough, with no question, to make a message small talk.
 _THANKS = _folded_set(
@@ -106,6 +107,8 @@ _ASKING = _rx(
     r"chcę|chce|chcemy|chciał|chcial|potrzebuj|szukam|szukamy|wiedzieć|wiedziec|dowiedzieć|"
     r"dowiedziec|wyjaśnij|wyjasnij|powiedz|opowiedz|interesuje)",
     r"\b(et|and|а|і|a|i|oraz) (pour|for|для|dla|en|au|in|w|у|в|si|if|якщо|jeśli|jesli)\b",
+    r"\b(а|a|і|i|et|and) (co|що|что|what|як|jak|ile|скільки|сколько|коли|kiedy|combien|comment|"
+    r"quand|gdzie|де|где|kto|хто|кто)\b|\b(co z|що з|что с|what about|how about|et si|what if)\b",
     r"\b(mais|but|ale|але|но|однак|проте|jednak|however|pourtant|sauf)\b|n't\b|"
     r"\b(pas|not|nie|не)\b(?! (de (souci|probleme)|besoin|problem|trzeba|treba|треба|потрібно|"
     r"нужно|ma za co|za що))",
@@ -461,7 +464,9 @@ _PROGRAMME_WORDS = _rx(
     r"\bprogram|програм|lettre d'engagement|letter of engagement|jumelage|twinning|"
     r"tchernihiv|chernihiv|чернігів|czernihow|lugano|лугано|adhe|adhér|rejoindre|integrer|"
     r"\bjoin|eligib|éligib|particip|участь|участі|долуч|приєдн|przystąp|przystap|uczestn|"
-    r"udział|udzial|dołącz|dolacz|membership|letter|lettre"
+    r"udział|udzial|dołącz|dolacz|membership|letter|lettre|заявк|wniosek|wniosk|zgłosz|zglosz|"
+    r"candidat|application|\bapply|harmonogram|calendrier|calendar|графік|deadline|дедлайн|"
+    r"\btermin|date limite"
 )
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?", re.UNICODE)
 _APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "`": "'", "´": "'", "‘": "'"})
@@ -561,14 +566,14 @@ def classify(text: str) -> Intent:
 
 def _without_leading_smalltalk(folded: str) -> str:
     """``merci ! et pour la moldavie ?`` → ``et pour la moldavie ?``."""
-    rest = folded
+    rest, core = folded, False
     while True:
         match = _LEADING_WORD.match(rest)
         if match is None or match.group(1) not in _SMALLTALK_WORDS or match.end() >= len(rest):
-            return rest
-        if match.group(1) not in _CORE_SMALLTALK and not _CORE_SMALLTALK & set(words(rest[:40])):
-            return rest
+            break
+        core = core or match.group(1) in _CORE_SMALLTALK
         rest = rest[match.end() :]
+    return rest if core else folded
 
 
 def is_follow_up(text: str) -> bool:
@@ -587,7 +592,7 @@ def is_follow_up(text: str) -> bool:
             return False
     if len(tokens) <= 5 and _ANAPHORA.search(_IDIOMS.sub(" ", folded)):
         return True  # "comment y adhérer ?", "is it free?", "ile to kosztuje?"
-    if _PROGRAMME_WORDS.search(folded):
+    if len(tokens) >= 2 and _PROGRAMME_WORDS.search(folded):
         return False  # "qui peut adhérer ?", "what is RRMA?": the topic is named
     return len(tokens) <= 3  # "combien ?", "скільки відсотків?", "Moldova?"
 

@@ -126,6 +126,7 @@ SMALLTALK = [
     "ok je note",
     "Доброго дня!",
     "Bonjour l'équipe",
+    "vous allez bien ?",
     "Hello team!",
     "Bonjour Madame",
 ]
@@ -518,6 +519,24 @@ QUESTION = [
     "Forget the previous question, how do we join?",
     "Oublie ma question précédente",
     "What's the config of the networks?",
+    "Dzięki a co z Gruzją",
+    "Дякую а що з Грузією",
+    "ok thanks what about moldova",
+    "merci et pour la georgie",
+    "Thanks for the info. Can small towns join?",
+    "kel est le taux de cofinancement",
+    "C koi le niveau amorcer",
+    "on peut adherer quand",
+    "Je voudrais de l'aide pour comprendre les niveaux",
+    "Can you help me with the letter of engagement?",
+    "Kto może mi wyjaśnić zasady?",
+    "Хто може мені пояснити умови?",
+    "Как подать заявку?",
+    "Can I contact other municipalities through the programme?",
+    "I'd like more info about INSPIRE",
+    "Co zapewniają sieci regionalne?",
+    "Czy trzeba płacić składkę?",
+    "Чи треба платити внесок?",
 ]
 
 
@@ -580,6 +599,13 @@ FOLLOW_UPS = [
     "thanks! how long does it take?",
     "Super, et combien de temps ça prend ?",
     "ok super et après ?",
+    "Dzięki a co z Gruzją",
+    "Дякую а що з Грузією",
+    "ok thanks what about moldova",
+    "merci et pour la georgie",
+    "cb ca coute",
+    "ca sert a quoi",
+    "Deadline?",
 ]
 
 STANDALONE = [
@@ -610,6 +636,14 @@ STANDALONE = [
     "À qui s'adresse le programme ?",
     "A quoi sert le RRMA ?",
     "A question about the letter of engagement",
+    "Thanks for the info. Can small towns join?",
+    "Як подати заявку?",
+    "Коли дедлайн подачі?",
+    "Kiedy jest termin zgłoszeń?",
+    "When is the deadline?",
+    "Que signifie ODD 16 ?",
+    "Що означає рівень AMORCER?",
+    "Na czym polega poziom RENFORCER?",
 ]
 
 
