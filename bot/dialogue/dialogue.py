@@ -73,8 +73,9 @@ class Dialogue:
         self.follow_up_minutes = follow_up_minutes
         self.retention_months = max(1, round(retention_days / 30.44))
         self.handoff_retention_months = 12  # set from the settings by the services
-        # the last question of each chat, for follow-ups (bounded: the oldest chats go first)
-        self._recent: OrderedDict[int, tuple[str, dt.datetime]] = OrderedDict()
+        # the last question of each chat and the card that answered it, for follow-ups (bounded:
+        # the oldest chats go first)
+        self._recent: OrderedDict[int, tuple[str, dt.datetime, str | None]] = OrderedDict()
         self._answers: OrderedDict[str, Answer] = OrderedDict()
         self._more: OrderedDict[str, list[Suggestion]] = OrderedDict()
 
@@ -145,16 +146,26 @@ class Dialogue:
             return Response("abstain", [Reply(text(lang, "injection_refusal"))])
         if intent == "contact":
             return Response("contact", [self.contact(message, lang)])
-        if intent == "funding":
+        context = self._context(chat_id, message)
+        if intent == "funding" and context is None:  # "on est aidés à quelle hauteur ?" follows
             profile = self.profile(message, None, None)
             refine = Reply(
                 text(lang, "funding_refine"), [[Button(text(lang, "menu_funding"), FUNDING)]]
             )
             return Response("calls", [*self.suggestions(profile, lang), refine])
-        context = self._context(chat_id, message)
         answer = self.assistant.answer(message, lang, context=context)
+        if answer.abstained and context is not None and answer.error is None:
+            # an elliptic follow-up the documents cannot answer on its own ("ile procent?"):
+            # it is about the previous answer, which is given again
+            previous = (
+                self._recent[chat_id][2]
+                if chat_id is not None and chat_id in self._recent
+                else None
+            )
+            again = self.assistant.card_answer(previous, lang) if previous else None
+            answer = again or answer
         if chat_id is not None and not answer.abstained:
-            self._recent[chat_id] = (context or message, self.clock())
+            self._recent[chat_id] = (context or message, self.clock(), answer.card)
             self._recent.move_to_end(chat_id)
             while len(self._recent) > RECENT_ANSWERS:
                 self._recent.popitem(last=False)
@@ -231,7 +242,7 @@ class Dialogue:
         """The chat's previous question, when this message is an elliptic follow-up to it."""
         if chat_id is None or chat_id not in self._recent:
             return None
-        previous, when = self._recent[chat_id]
+        previous, when, _ = self._recent[chat_id]
         fresh = (self.clock() - when).total_seconds() <= self.follow_up_minutes * 60
         return previous if fresh and is_follow_up(message) else None
 

@@ -77,3 +77,25 @@ def test_a_follow_up_is_read_with_the_previous_question_until_it_expires(service
     finally:
         dialogue.clock = lambda: dt.datetime.now(dt.UTC)
     assert "15 mars 2027" not in _text(expired)
+
+
+def test_a_follow_up_nothing_answers_gets_the_previous_card_again(dialogue, monkeypatch):
+    from bot.answering import Answer
+
+    card = Answer(
+        question="q",
+        answer="Le ministère cofinance à 40 %. [1]",
+        language="fr",
+        abstained=False,
+        path="card",
+        card="horizon-cofinancing",
+    )
+    monkeypatch.setattr(
+        dialogue.assistant, "card_answer", lambda cid, lang: card if cid == card.card else None
+    )
+    unanswerable = "Quelle est la recette de la tarte aux pommes ?"  # the documents abstain
+    dialogue._recent[9] = (unanswerable, dialogue.clock(), None)
+    assert dialogue.respond("et ça ?", "fr", chat_id=9).path == "abstain"
+    dialogue._recent[8] = (unanswerable, dialogue.clock(), card.card)
+    again = dialogue.respond("et ça ?", "fr", chat_id=8)
+    assert again.path == "card" and "40 %" in _text(again)
