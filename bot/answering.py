@@ -258,8 +258,10 @@ class Answerer:
         query = f"{context} {text}" if context else text
         vector = self.retriever.embeddings.embed_query(query)
         match = self.match_card(query, vector) if kind is None else None
-        if match is None and context and kind is None:  # a follow-up that stands on its own
-            match = self.match_card(text, self.retriever.embeddings.embed_query(text))
+        if context and kind is None:  # a follow-up may stand on its own ("combien ça coûte ?")
+            alone = self.match_card(text, self.retriever.embeddings.embed_query(text))
+            if alone is not None and (match is None or alone.score > match.score):
+                match = alone
         if match is not None:
             answer = self._card_answer(text, language, match)
         else:

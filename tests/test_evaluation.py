@@ -83,5 +83,8 @@ def test_shipped_knowledge_answers_the_founding_questions(shipped_index, e5):
         assert join.sources[0].page == 4
         rate = assistant.answer("Скільки відсотків співфінансування отримують дії громад?")
         assert rate.path == "card" and rate.language == "uk" and "30 %" in rate.answer
+        # a follow-up that stands on its own gets its own card, not the previous topic's
+        cost = assistant.answer("et combien ça coûte ?", context="C'est quoi un RRMA ?")
+        assert cost.card == "join-cost"
     finally:
         assistant.shutdown()
