@@ -7,11 +7,12 @@ completed with the fields the API documents (deadline, audiences, categories, ra
 from __future__ import annotations
 
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
+
+from tests.fakes.loopback import LoopbackServer
 
 FIXTURE = Path(__file__).resolve().parents[1] / "data" / "aides-territoires-aid.json"
 KEY = "test-api-key"
@@ -40,7 +41,7 @@ def aid(n: int, **changes: Any) -> dict[str, Any]:
     return record | changes
 
 
-class FakeAidesTerritoires:
+class FakeAidesTerritoires(LoopbackServer):
     """``with FakeAidesTerritoires(aids) as api: api.url`` — requests in ``api.requests``."""
 
     def __init__(self, aids: list[dict[str, Any]], page_size: int = 2) -> None:
@@ -49,21 +50,11 @@ class FakeAidesTerritoires:
         self.requests: list[dict[str, Any]] = []
         self.exchanges = 0
         self.revoked: set[str] = set()  # bearers that the server no longer accepts
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self.serve(self._handler())
 
     @property
     def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}/api/"
-
-    def __enter__(self) -> FakeAidesTerritoires:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        return f"{self.address}/api/"
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         api = self

@@ -4,13 +4,14 @@ without streaming, errors and delays; every request is kept so tests can read wh
 from __future__ import annotations
 
 import json
-import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+
+from tests.fakes.loopback import LoopbackServer
 
 
 @dataclass
@@ -20,22 +21,17 @@ class Canned:
     delay: float = 0.0
 
 
-@dataclass
-class FakeOpenAI:
+class FakeOpenAI(LoopbackServer):
     """``with FakeOpenAI() as server: server.enqueue("…")``; ``server.url`` ends with ``/v1``."""
 
-    requests: list[dict[str, Any]] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
+    def __init__(self) -> None:
+        self.requests: list[dict[str, Any]] = []
         self._queue: deque[Canned] = deque()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self.serve(self._handler())
 
     @property
     def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}/v1"
+        return f"{self.address}/v1"
 
     def enqueue(
         self,
@@ -44,14 +40,6 @@ class FakeOpenAI:
         delay: float = 0.0,
     ) -> None:
         self._queue.append(Canned(content, status, delay))
-
-    def __enter__(self) -> FakeOpenAI:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         fake = self

@@ -7,14 +7,15 @@ sent as JSON files) and pages through the recorded results.
 from __future__ import annotations
 
 import json
-import threading
 import time
 from email.parser import BytesParser
 from email.policy import HTTP
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
+
+from tests.fakes.loopback import LoopbackServer
 
 FIXTURE = Path(__file__).resolve().parents[1] / "data" / "portal-search-page.json"
 PROGRAMME_IDS = (  # frameworkProgramme ids as public code tables of the portal give them
@@ -23,7 +24,7 @@ PROGRAMME_IDS = (  # frameworkProgramme ids as public code tables of the portal 
 ).split()
 
 
-class FakePortal:
+class FakePortal(LoopbackServer):
     """``with FakePortal() as portal: portal.url`` — requests land in ``portal.requests``."""
 
     def __init__(self, results: list[dict[str, Any]] | None = None) -> None:
@@ -37,21 +38,11 @@ class FakePortal:
         self.raw: bytes | None = None  # answer this body instead of a page
         self.facet_requests: list[dict[str, Any]] = []
         self.known = list(PROGRAMME_IDS)  # what the facet endpoint lists
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self.serve(self._handler())
 
     @property
     def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}/search-api/prod/rest/search"
-
-    def __enter__(self) -> FakePortal:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        return f"{self.address}/search-api/prod/rest/search"
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         portal = self
