@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -223,12 +222,3 @@ def load_cards(knowledge_dir: Path) -> CardSet:
             result.problems.append(f"card {card.id}: related: unknown card {', '.join(unknown)}")
             card.related = [r for r in card.related if r in result.cards]
     return result
-
-
-_CARD_KEY = re.compile(r"^(?P<source>.+):(?P<card>[a-z0-9][a-z0-9-]*):\d+$")
-
-
-def card_of_chunk(chunk_id: str) -> str | None:
-    """The card id of a phrasing chunk id (``answers/x.yaml:card-id:n``)."""
-    match = _CARD_KEY.match(chunk_id)
-    return match.group("card") if match else None
