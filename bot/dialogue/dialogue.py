@@ -263,10 +263,14 @@ class Dialogue:
         return f"{line} " + referent_text("context_sources", sources=cited) if cited else line
 
     def sources(self, key: str, lang: str) -> Reply:
-        """The numbered sources of an answer, with page and link (kept across restarts)."""
+        """The numbered sources of an answer, with page and link (kept across restarts), in the
+        answer's language while it is remembered."""
         found = self._sources_of(key)
         if found is None:
             return Reply(text(lang, "sources_gone"))
+        answered = self._answers.get(key)
+        if answered is not None and answered.language in UI_LANGUAGES:
+            lang = answered.language
         lines = [text(lang, "sources_title")]
         pages: dict[str, list[str]] = {}  # cited files without a public address, by path
         titles: dict[str, str] = {}

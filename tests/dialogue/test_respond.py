@@ -99,3 +99,13 @@ def test_a_follow_up_nothing_answers_gets_the_previous_card_again(dialogue, monk
     dialogue._recent[8] = (unanswerable, dialogue.clock(), card.card)
     again = dialogue.respond("et ça ?", "fr", chat_id=8)
     assert again.path == "card" and "40 %" in _text(again)
+
+
+def test_the_sources_of_an_answer_speak_its_language(dialogue):
+    response = dialogue.respond("Як громаді приєднатися до мережі Horizon?", "fr", chat_id=10)
+    assert response.answer is not None and response.answer.language == "uk"
+    key = next(
+        b.data[4:] for row in response.replies[0].buttons for b in row if b.data.startswith("src:")
+    )
+    page = dialogue.press(f"src:{key}", "fr").reply.html
+    assert "Джерела" in page and "с. 1" in page
