@@ -257,11 +257,11 @@ class Answerer:
             )
         query = f"{context} {text}" if context else text
         vector = self.retriever.embeddings.embed_query(query)
-        match = self.match_card(query, vector) if kind is None else None
-        if context and kind is None:  # a follow-up may stand on its own ("combien ça coûte ?")
-            alone = self.match_card(text, self.retriever.embeddings.embed_query(text))
-            if alone is not None and (match is None or alone.score > match.score):
-                match = alone
+        match = None
+        if context and kind is None:  # a follow-up that stands on its own ("combien ça coûte ?")
+            match = self.match_card(text, self.retriever.embeddings.embed_query(text))
+        if match is None and kind is None:
+            match = self.match_card(query, vector)
         if match is not None:
             answer = self._card_answer(text, language, match)
         else:

@@ -86,5 +86,9 @@ def test_shipped_knowledge_answers_the_founding_questions(shipped_index, e5):
         # a follow-up that stands on its own gets its own card, not the previous topic's
         cost = assistant.answer("et combien ça coûte ?", context="C'est quoi un RRMA ?")
         assert cost.card == "join-cost"
+        cost = assistant.answer(
+            "і скільки це коштує?", context="Як наша громада може приєднатися до INSPIRE?"
+        )
+        assert cost.card == "join-cost" and cost.language == "uk"
     finally:
         assistant.shutdown()
