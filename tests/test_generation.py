@@ -161,3 +161,21 @@ def test_the_fake_server_streams_to_the_real_integration(server):
     assert len([p for p in pieces if p]) > 1
     assert "".join(str(p) for p in pieces) == "Une réponse en plusieurs morceaux [1]."
     assert server.requests[-1]["stream"] is True
+
+
+def test_privacy_says_questions_go_to_the_model_only_when_one_is_configured(built_corpus, e5):
+    from bot.services import Services
+    from tests.telegram.conftest import REPO
+
+    def privacy(**llm: str) -> str:
+        update = {"referents_file": REPO / "knowledge" / "referents.yaml", **llm}
+        settings = built_corpus.model_copy(update=update)
+        services = Services(settings, e5)
+        services.initialize()
+        try:
+            return services.dialogue.privacy("en").html
+        finally:
+            services.shutdown()
+
+    assert "language model" not in privacy()
+    assert "language model (openai)" in privacy(llm_provider="openai", llm_model="m")

@@ -103,6 +103,9 @@ class Dialogue:
         """What is kept, for how long, how to erase it; dossiers just before /forget."""
         page = text(lang, "privacy", months=self.retention_months)
         dossiers = text(lang, "privacy_dossiers", months=self.handoff_retention_months)
+        provider = self.assistant.settings.llm_provider.strip().lower()
+        if provider != "none":  # questions do leave the bot then: say so
+            dossiers += "\n" + text(lang, "privacy_llm", provider=escape(provider))
         at = page.find("• /forget")
         at = at if at >= 0 else len(page)
         return Reply(f"{page[:at].rstrip()}\n{dossiers}\n{page[at:]}".rstrip())
