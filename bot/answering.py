@@ -24,7 +24,7 @@ from .generation import Generator, Numbered
 from .index.chunking import Chunk, Sentence, sentences_of
 from .index.lexical import tokenize
 from .index.sources import CARD, PROGRAMME
-from .index.store import Kinds
+from .index.store import Kinds, cosines
 from .intent import strip_greeting
 from .language import detect_language, normalize_language
 from .messages import message, plural
@@ -475,7 +475,7 @@ class Answerer:
         pairs = self.retriever.index.sentences([hit.chunk.id for hit in hits])
         if not pairs:
             return []
-        similarities = np.stack([v for _, v in pairs]) @ query
+        similarities = cosines(np.stack([v for _, v in pairs]), query)
         query_terms = set(tokenize(question))
         asked = _asked_fields(question)
         defined = _defined_term(question)
