@@ -195,20 +195,22 @@ class Counter(Base):
     value: Mapped[int] = mapped_column(Integer, default=0)
 
 
-ADDED_COLUMNS = {  # columns newer than some databases
-    ("outbox", "edit_message_id"): "BIGINT",
-    ("outbox", "message_id"): "BIGINT",
-    ("handoffs", "history"): "TEXT",
-}
-
-
 def _add_missing_columns(engine: Engine) -> None:
-    """``create_all`` makes missing tables only: add the nullable columns added since."""
+    """``create_all`` makes missing tables only: add the nullable columns of the models that an
+    older database lacks (every one, so that a new column cannot be forgotten here)."""
     present = inspect(engine)
     with engine.begin() as connection:
-        for (table, column), kind in ADDED_COLUMNS.items():
-            if column not in {c["name"] for c in present.get_columns(table)}:
-                connection.execute(sql_text(f"ALTER TABLE {table} ADD COLUMN {column} {kind}"))
+        for table in Base.metadata.sorted_tables:
+            if not present.has_table(table.name):
+                continue
+            have = {c["name"] for c in present.get_columns(table.name)}
+            for column in table.columns:
+                if column.name in have or not column.nullable or column.primary_key:
+                    continue
+                kind = column.type.compile(dialect=engine.dialect)
+                connection.execute(
+                    sql_text(f"ALTER TABLE {table.name} ADD COLUMN {column.name} {kind}")
+                )
 
 
 def _timeouts(url: str, seconds: float) -> dict[str, Any]:

@@ -431,7 +431,14 @@ def test_columns_added_since_are_added_to_an_existing_database(tmp_path):
     database = Database(url)
     database.initialize()
     columns = inspect(database._engine)
-    assert {"edit_message_id", "message_id"} <= {c["name"] for c in columns.get_columns("outbox")}
+    outbox = {c["name"] for c in columns.get_columns("outbox")}
+    assert {"edit_message_id", "message_id", "claimed_until"} <= outbox
     assert "history" in {c["name"] for c in columns.get_columns("handoffs")}
+    from bot.db import Base
+
+    for table in ("outbox", "handoffs"):  # every nullable column of the models, none forgotten
+        have = {c["name"] for c in columns.get_columns(table)}
+        wanted = {c.name for c in Base.metadata.tables[table].columns if c.nullable}
+        assert wanted <= have
     database.initialize()  # twice is harmless
     database.shutdown()
