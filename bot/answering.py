@@ -319,18 +319,20 @@ class Answerer:
         """The model's answer from the retrieved passages (quotable sentences only), checked;
         the extractive answer marked ``fallback`` when the model fails or the check does."""
         assert self.generator is not None
-        chunks = [h.chunk for h in hits[:GENERATION_PASSAGES]]
-        numbered: list[Numbered] = []
+        given: list[tuple[Numbered, Chunk]] = []
         sources: list[Source] = []
-        for chunk in chunks:
+        for chunk in (h.chunk for h in hits[:GENERATION_PASSAGES]):
             sentences = [s.text for s in sentences_of(chunk) if self.quotable(s.text)]
             if not sentences:
                 continue
             source = _source(len(sources) + 1, chunk, 0.0)
             self._describe(source, language)
             sources.append(source)
-            numbered.append(Numbered(source.n, source.title, source.page, " ".join(sentences)))
-        text = self.generator.write(extractive.question, language, numbered, context)
+            numbered = Numbered(source.n, source.title, source.page, " ".join(sentences))
+            given.append((numbered, chunk))
+        if not given:
+            return None
+        text = self.generator.write(extractive.question, language, [n for n, _ in given], context)
         if text is None:
             extractive.mode = "fallback"
             return extractive
@@ -341,11 +343,7 @@ class Answerer:
             language=language,
             abstained=False,
             sources=[s for s in sources if s.n in cited],
-            passages=[
-                Passage(n=n.n, chunk_id=c.id, text=n.text)
-                for n, c in zip(numbered, chunks, strict=False)
-                if n.n in cited
-            ],
+            passages=[Passage(n=n.n, chunk_id=c.id, text=n.text) for n, c in given if n.n in cited],
             evidence=extractive.evidence,
             mode="generated",
         )

@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -258,7 +259,8 @@ class Database:
         self._engine = create_engine(url, **_timeouts(url, timeout))
         self._sessions = sessionmaker(self._engine, expire_on_commit=False)
         self._statistics = ThreadPoolExecutor(1, thread_name_prefix="statistics")
-        self._queued = 0  # statistics writes waiting; beyond STATISTICS_BACKLOG they are dropped
+        # statistics writes waiting (from many threads); beyond the backlog they are dropped
+        self._backlog = threading.BoundedSemaphore(STATISTICS_BACKLOG)
 
     def initialize(self) -> None:
         Base.metadata.create_all(self._engine)
@@ -321,7 +323,7 @@ class Database:
         with self.session() as session:
             rows = session.execute(
                 select(Feedback.question, Feedback.language)
-                .where(Feedback.vote < 0)
+                .where(Feedback.vote < 0, Feedback.question != "")
                 .order_by(Feedback.created_at.desc())
                 .limit(limit)
             )
@@ -410,13 +412,12 @@ class Database:
 
     def _background(self, what: str, write: Callable[[Session], object]) -> None:
         """Run a write nobody waits for in the statistics thread; failures are logged."""
-        if self._queued >= STATISTICS_BACKLOG:
+        if not self._backlog.acquire(blocking=False):
             return
-        self._queued += 1
         try:
             self._statistics.submit(self._write, what, write)
         except RuntimeError:  # shut down
-            self._queued -= 1
+            self._backlog.release()
 
     def _write(self, what: str, write: Callable[[Session], object]) -> None:
         try:
@@ -425,7 +426,7 @@ class Database:
         except SQLAlchemyError as exc:
             log.warning("Not recorded (%s): %s", what, type(exc).__name__)
         finally:
-            self._queued -= 1
+            self._backlog.release()
 
     def _settle(self) -> None:
         """Wait (a little) for the background writes queued so far."""

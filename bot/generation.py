@@ -199,7 +199,7 @@ class Generator:
             return None
         text = reply.content if isinstance(reply.content, str) else str(reply.content)
         problems = check_answer(text.strip(), passages, self.allowed_domains)
-        if problems:
-            self.on_failure("; ".join(problems))
+        if problems:  # logged by kind only: the values may echo what the user typed
+            self.on_failure("; ".join(sorted({p.split(":", 1)[0] for p in problems})))
             return None
         return text.strip()

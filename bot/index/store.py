@@ -12,6 +12,7 @@ Files of a generation::
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -205,6 +206,7 @@ class KnowledgeIndex:
         self.cards = CardSet.load(generation).cards
         # card chunks (card id, is an answer) with their vectors, loaded on the first search
         self._card_rows: list[tuple[str, bool]] | None = None
+        self._card_lock = threading.Lock()
         self._card_matrix = np.zeros((0, 0), dtype=np.float32)
         self._card_lexical: LexicalIndex | None = None
 
@@ -239,9 +241,10 @@ class KnowledgeIndex:
         """For every answer card: the cosine similarity of the query to its closest phrasing
         and to its closest answer translation (exact, in memory), and its BM25 score over all
         its phrasings and answers (0 when it shares no word with the query)."""
-        if self._card_rows is None:
-            self._load_cards(len(vector))
-        rows, matrix, lexical = self._card_rows or [], self._card_matrix, self._card_lexical
+        with self._card_lock:  # the first questions may come from several threads at once
+            if self._card_rows is None:
+                self._load_cards(len(vector))
+            rows, matrix, lexical = self._card_rows or [], self._card_matrix, self._card_lexical
         scores: dict[str, CardScores] = {}
         similarities = cosines(matrix, vector).tolist()
         for (card_id, is_answer), similarity in zip(rows, similarities, strict=True):
