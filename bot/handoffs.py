@@ -513,12 +513,23 @@ class Handoffs:
         ids = [row.id for row in rows]
         if not ids:
             return erasure
-        for message in session.scalars(select(Outbox).where(Outbox.handoff_id.in_(ids))):
+        copies = list(session.scalars(select(Outbox).where(Outbox.handoff_id.in_(ids))))
+        for message in copies:
             erasure.messages += 1
             if message.sent_at is None and not message.edit_message_id:
                 session.delete(message)  # never delivered: it will not be
-            else:
-                message.html, message.buttons = ERASED, "[]"
+                continue
+            message.html, message.buttons = ERASED, "[]"
+            if message.purpose == "user_reply" and message.message_id:  # in the referent chat
+                session.add(
+                    Outbox(
+                        handoff_id=message.handoff_id,
+                        purpose="edit",
+                        chat_id=message.chat_id,
+                        html=referent_text(reason, id=message.handoff_id),
+                        edit_message_id=message.message_id,
+                    )
+                )
         for row in rows:
             if row.referent_chat_id and row.referent_message_id:
                 html = referent_text(reason, id=row.id)

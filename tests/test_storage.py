@@ -442,3 +442,20 @@ def test_columns_added_since_are_added_to_an_existing_database(tmp_path):
         assert wanted <= have
     database.initialize()  # twice is harmless
     database.shutdown()
+
+
+def test_forget_also_blanks_the_users_messages_relayed_to_the_referent_chat(handoffs, database):
+    handoffs.join(-100, "PDL")
+    handoffs.create("11:43:abc", _request(phone="+33612345678"))
+    [dossier] = handoffs.pending()
+    handoffs.sent(dossier.id, message_id=555)
+    handoffs.relay(-100, 555, "Bonjour Marie, quel est votre numéro ?")
+    [reply] = [p for p in handoffs.pending() if p.chat_id == 11 and "numéro" in p.html]
+    handoffs.sent(reply.id, message_id=42)
+    handoffs.relay_from_user(11, 42, "Mon numéro est le 06 12 34 56 78.")
+    [relayed] = [p for p in handoffs.pending() if p.chat_id == -100 and "06 12" in p.html]
+    handoffs.sent(relayed.id, message_id=600)
+    handoffs.forget(11)
+    edits = {p.edit_message_id: p.html for p in handoffs.pending() if p.chat_id == -100}
+    assert set(edits) == {555, 600} and all("[effacé]" in html for html in edits.values())
+    assert "06 12" not in _everything_about_marie(database)
