@@ -21,6 +21,7 @@ from .cards import Card
 from .config import Settings
 from .documents import DocumentInfo
 from .generation import Generator, Numbered
+from .grounding import on_domains
 from .index.chunking import Chunk, Sentence, sentences_of
 from .index.lexical import tokenize
 from .index.sources import CARD, PROGRAMME
@@ -433,10 +434,8 @@ class Answerer:
 
     def _title_of(self, source: str) -> str:
         """The title the index gives a source file (its file name when it has no chunk)."""
-        for chunk in self.retriever.index.chunks.values():
-            if chunk.source == source and chunk.kind != CARD:
-                return chunk.title
-        return Path(source).stem.replace("-", " ").capitalize()
+        title = self.retriever.index.titles.get(source)
+        return title or Path(source).stem.replace("-", " ").capitalize()
 
     def evidence(
         self,
@@ -597,11 +596,10 @@ class Answerer:
         if _INSTRUCTION.search(fold(text)):
             return False
         allowed = self.settings.contact_domains
-        for match in _LINK.finditer(text):
-            host = (match.group(1) or match.group(2) or "").lower().removeprefix("www.")
-            if not any(host == d or host.endswith("." + d) for d in allowed):
-                return False
-        return True
+        return all(
+            on_domains(match.group(1) or match.group(2) or "", allowed)
+            for match in _LINK.finditer(text)
+        )
 
 
 def _defined_term(question: str) -> str | None:

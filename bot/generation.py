@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import SecretStr
 
 from .errors import ConfigError
-from .grounding import claims, unsupported
+from .grounding import claims, on_domains, unsupported
 
 if TYPE_CHECKING:
     from langchain_core.language_models.chat_models import BaseChatModel
@@ -155,16 +155,11 @@ def check_answer(
         problems.append(f"not in the cited sources: {', '.join(missing)}")
     for claim in claims(without_marks):
         kind, value = claim.split(":", 1)
-        if kind in ("url", "email") and not _allowed(value, allowed_domains):
+        if kind in ("url", "email") and not on_domains(value, allowed_domains):
             problems.append(f"contact or link outside the allowed domains: {value}")
     if _LEAK.search(text):
         problems.append("reads like an instruction or a request for secrets")
     return problems
-
-
-def _allowed(value: str, domains: Sequence[str]) -> bool:
-    host = value.split("@", 1)[-1].split("/", 1)[0].lower().removeprefix("www.")
-    return any(host == d or host.endswith("." + d) for d in domains)
 
 
 def _attr(value: str) -> str:

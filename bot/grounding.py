@@ -10,7 +10,7 @@ reported by name).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"')\]]+", re.IGNORECASE)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -83,3 +83,10 @@ def unsupported(text: str, passages: Iterable[str]) -> list[str]:
             continue
         missing.append(value)
     return missing
+
+
+def on_domains(address: str, domains: Sequence[str]) -> bool:
+    """Is an e-mail address, link or host on one of ``domains`` (or a subdomain of one)?"""
+    host = address.split("@", 1)[-1]
+    host = re.sub(r"^[a-z]+://", "", host.lower()).split("/", 1)[0].removeprefix("www.")
+    return any(host == d or host.endswith("." + d) for d in domains)

@@ -82,8 +82,8 @@ class Services:
             self.matcher,
             self.settings.feedback_retention_days,
             self.settings.follow_up_minutes,
+            router=self.router,
         )
-        self._dialogue.router = self.router
         retention = self.settings.handoff_retention_days
         self._dialogue.handoff_retention_months = max(1, round(retention / 30.44))
 

@@ -63,12 +63,13 @@ class Dialogue:
         retention_days: int = 365,
         follow_up_minutes: float = 10.0,
         clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+        router: Router | None = None,
     ) -> None:
         self.assistant = assistant
         self.directory = directory
         self.database = database
         self.matcher = matcher
-        self.router = Router(directory)
+        self.router = router or Router(directory)
         self.clock = clock
         self.follow_up_minutes = follow_up_minutes
         self.retention_months = max(1, round(retention_days / 30.44))
@@ -538,9 +539,8 @@ class Dialogue:
         if action == "lang" and rest in UI_LANGUAGES:
             return Outcome(reply=Reply(text(rest, "lang_set")), language=rest)
         if action == "src":
-            if self._sources_of(rest) is None:
-                return stale
-            return Outcome(reply=self.sources(rest, lang))
+            page = self.sources(rest, lang)
+            return stale if page.html == text(lang, "sources_gone") else Outcome(reply=page)
         if action == "card":
             return Outcome(reply=self.card_reply(rest, lang))
         pages = {

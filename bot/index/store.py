@@ -204,6 +204,8 @@ class KnowledgeIndex:
         kinds = np.array([self.chunks[cid].kind for cid in self._lexical.ids])
         self._masks = {kind: (kinds == kind).astype(np.float32) for kind in set(kinds.tolist())}
         self.cards = CardSet.load(generation).cards
+        # the title of each indexed file, for citations that name a file (answer cards)
+        self.titles = {c.source: c.title for c in self.chunks.values() if c.kind != CARD}
         # card chunks (card id, is an answer) with their vectors, loaded on the first search
         self._card_rows: list[tuple[str, bool]] | None = None
         self._card_lock = threading.Lock()
