@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
-from typing import Literal, get_args
+from typing import Any, Literal, Protocol, Self, TypeVar, get_args
 from zoneinfo import ZoneInfo
 
 import yaml
@@ -119,35 +119,52 @@ def describe_error(error: ValidationError) -> str:
     return "; ".join(parts)
 
 
-def load_calls(path: Path) -> CallsFile:
-    """Read a YAML list of calls. Bad records are reported by file and field, not raised.
+class _Record(Protocol):
+    id: str
 
-    Raises :class:`KnowledgeError` only when the file as a whole cannot be read as a list.
-    """
+    @classmethod
+    def model_validate(cls, obj: Any) -> Self: ...
+
+
+Record = TypeVar("Record", bound=_Record)
+
+
+def read_records(
+    path: Path, model: type[Record], what: str, items: str
+) -> tuple[list[Record], list[str]]:
+    """Read a YAML list of records with an ``id``: the valid ones, and one line per bad record
+    (by file, record and field). Raises :class:`KnowledgeError` only when the file as a whole
+    cannot be read as a list (``what`` names the file, ``items`` its records, in the message)."""
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError, ValueError, TypeError) as exc:
         # ValueError: YAML reads 2025-13-45 as a date and fails on it, outside its own errors
-        raise KnowledgeError(f"{path}: cannot read the calls file ({exc})") from exc
+        raise KnowledgeError(f"{path}: cannot read the {what} ({exc})") from exc
     if raw is None:
         raw = []
     if not isinstance(raw, list):
-        raise KnowledgeError(f"{path}: expected a list of call records, found {type(raw).__name__}")
-    calls: list[Call] = []
+        raise KnowledgeError(f"{path}: expected a list of {items}, found {type(raw).__name__}")
+    records: list[Record] = []
     problems: list[str] = []
     seen: set[str] = set()
-    for number, record in enumerate(raw, start=1):
+    for number, item in enumerate(raw, start=1):
         label = f"record {number}"
-        if isinstance(record, dict) and record.get("id"):
-            label += f" (id '{record['id']}')"
+        if isinstance(item, dict) and item.get("id"):
+            label += f" (id '{item['id']}')"
         try:
-            call = Call.model_validate(record)
+            record = model.model_validate(item)
         except ValidationError as exc:
             problems.append(f"{path}: {label}: {describe_error(exc)}")
             continue
-        if call.id in seen:
-            problems.append(f"{path}: {label}: field 'id': duplicate id '{call.id}'")
+        if record.id in seen:
+            problems.append(f"{path}: {label}: field 'id': duplicate id '{record.id}'")
             continue
-        seen.add(call.id)
-        calls.append(call)
+        seen.add(record.id)
+        records.append(record)
+    return records, problems
+
+
+def load_calls(path: Path) -> CallsFile:
+    """Read a YAML list of calls. Bad records are reported by file and field, not raised."""
+    calls, problems = read_records(path, Call, "calls file", "call records")
     return CallsFile(calls=calls, problems=problems)

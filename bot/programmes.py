@@ -9,11 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
 
-from .calls import BRUSSELS, EU_MEMBERS, Authority, Call, describe_error
-from .errors import KnowledgeError
+from .calls import BRUSSELS, EU_MEMBERS, Authority, Call, read_records
 
 PROGRAMMES_FILE = "programmes.yaml"  # in knowledge/calls/, beside the edition files
 Rhythm = Literal["yearly", "biennial", "rolling", "permanent", "one-off", "irregular", "ended"]
@@ -148,29 +146,7 @@ class ProgrammesFile(BaseModel):
 
 def load_programmes(path: Path) -> ProgrammesFile:
     """Read the YAML list of programmes; bad records are reported by file and field."""
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise KnowledgeError(f"{path}: cannot read the programmes file ({exc})") from exc
-    if not isinstance(raw or [], list):
-        raise KnowledgeError(f"{path}: expected a list of programmes, found {type(raw).__name__}")
-    programmes: list[Programme] = []
-    problems: list[str] = []
-    seen: set[str] = set()
-    for number, record in enumerate(raw or [], start=1):
-        label = f"record {number}"
-        if isinstance(record, dict) and record.get("id"):
-            label += f" (id '{record['id']}')"
-        try:
-            programme = Programme.model_validate(record)
-        except ValidationError as exc:
-            problems.append(f"{path}: {label}: {describe_error(exc)}")
-            continue
-        if programme.id in seen:
-            problems.append(f"{path}: {label}: field 'id': duplicate id '{programme.id}'")
-            continue
-        seen.add(programme.id)
-        programmes.append(programme)
+    programmes, problems = read_records(path, Programme, "programmes file", "programmes")
     return ProgrammesFile(programmes=programmes, problems=problems)
 
 
