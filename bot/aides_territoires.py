@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from .calls import Authority, Call
 from .config import Settings
 from .errors import InspireError
-from .portal import strip_html, write_snapshot
+from .portal import implausible, strip_html, write_snapshot
 
 log = logging.getLogger(__name__)
 
@@ -288,11 +288,9 @@ def refresh_snapshot(
         if own:
             client.close()
     calls, problems = to_calls(aids, fetched)
-    if not calls:
-        raise AidesTerritoiresError(
-            "Aides-territoires gave no usable aid; the previous snapshot is kept"
-        )
-    write_snapshot(
-        calls, settings.knowledge_dir / "calls", fetched, SNAPSHOT, snapshot_header(fetched)
-    )
+    folder = settings.knowledge_dir / "calls"
+    problem = implausible(calls, folder / SNAPSHOT)
+    if problem:
+        raise AidesTerritoiresError(f"Aides-territoires gave {problem}")
+    write_snapshot(calls, folder, fetched, SNAPSHOT, snapshot_header(fetched))
     return calls, problems

@@ -528,14 +528,23 @@ def refresh_snapshot(
             client.close()
     calls, problems = to_calls(rows, fetched, settings.portal_horizon_topics)
     folder = settings.knowledge_dir / "calls"
-    previous = _snapshot_size(folder / SNAPSHOT)
-    if not calls or (previous and len(calls) < previous / 2):
-        raise PortalError(
-            f"the EU portal gave {len(calls)} usable calls (the snapshot has {previous}): "
-            "implausibly few, the previous snapshot is kept"
-        )
+    problem = implausible(calls, folder / SNAPSHOT)
+    if problem:
+        raise PortalError(f"the EU portal gave {problem}")
     write_snapshot(calls, folder, fetched)
     return calls, [*client.problems, *problems]
+
+
+def implausible(calls: list[Call], path: Path) -> str | None:
+    """Why a fresh fetch must not replace the snapshot at ``path`` (none, or fewer than half
+    its calls: a source that answers little is broken, not emptied), or ``None``."""
+    previous = _snapshot_size(path)
+    if not calls or (previous and len(calls) < previous / 2):
+        return (
+            f"{len(calls)} usable calls (the snapshot has {previous}): implausibly few, "
+            "the previous snapshot is kept"
+        )
+    return None
 
 
 def _snapshot_size(path: Path) -> int:

@@ -138,6 +138,19 @@ def test_an_empty_answer_never_replaces_the_snapshot(tmp_path):
     assert (folder / SNAPSHOT).read_text(encoding="utf-8").endswith("# previous\n")
 
 
+def test_an_answer_with_far_fewer_aids_never_replaces_the_snapshot(tmp_path):
+    with FakeAidesTerritoires([aid(n) for n in range(1, 5)]) as api:
+        refresh_snapshot(_settings(tmp_path, api.url), now=FETCHED)
+    path = tmp_path / "knowledge" / "calls" / SNAPSHOT
+    before = path.read_text(encoding="utf-8")
+    with (
+        FakeAidesTerritoires([aid(1)]) as api,
+        pytest.raises(AidesTerritoiresError, match="implausibly few"),
+    ):
+        refresh_snapshot(_settings(tmp_path, api.url), now=FETCHED)
+    assert path.read_text(encoding="utf-8") == before
+
+
 def test_a_bad_aid_is_reported_and_the_others_kept():
     calls, problems = to_calls([aid(1), {"id": 9, "name": ""}], FETCHED)
     assert len(calls) == 1
