@@ -520,28 +520,12 @@ class Handoffs:
                 session.delete(message)  # never delivered: it will not be
                 continue
             message.html, message.buttons = ERASED, "[]"
-            if message.purpose == "user_reply" and message.message_id:  # in the referent chat
-                session.add(
-                    Outbox(
-                        handoff_id=message.handoff_id,
-                        purpose="edit",
-                        chat_id=message.chat_id,
-                        html=referent_text(reason, id=message.handoff_id),
-                        edit_message_id=message.message_id,
-                    )
-                )
+            if message.purpose == "user_reply" and message.message_id and message.handoff_id:
+                # the user's words, as relayed to the referent chat
+                _blank(session, message.handoff_id, message.chat_id, message.message_id, reason)
         for row in rows:
             if row.referent_chat_id and row.referent_message_id:
-                html = referent_text(reason, id=row.id)
-                session.add(
-                    Outbox(
-                        handoff_id=row.id,
-                        purpose="edit",
-                        chat_id=row.referent_chat_id,
-                        html=html,
-                        edit_message_id=row.referent_message_id,
-                    )
-                )
+                _blank(session, row.id, row.referent_chat_id, row.referent_message_id, reason)
             _anonymise(row)
         return erasure
 
@@ -553,6 +537,19 @@ class Handoffs:
                 out.setdefault(row.network_id, {}).setdefault(row.state, 0)
                 out[row.network_id][row.state] += 1
         return out
+
+
+def _blank(session: Session, handoff_id: int, chat_id: int, message_id: int, reason: str) -> None:
+    """Queue the edit that replaces a message about an erased dossier with ``reason``'s text."""
+    session.add(
+        Outbox(
+            handoff_id=handoff_id,
+            purpose="edit",
+            chat_id=chat_id,
+            html=referent_text(reason, id=handoff_id),
+            edit_message_id=message_id,
+        )
+    )
 
 
 def _thread_of(session: Session, chat_id: int, message_id: int) -> Handoff | None:
