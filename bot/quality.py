@@ -8,6 +8,7 @@ recall, share of answers in the user's language, and which path answered.
 
 from __future__ import annotations
 
+import itertools
 import re
 import tempfile
 from collections import Counter
@@ -157,13 +158,16 @@ class Evaluator:
         matcher = Matcher(assistant, load_call_folder(settings.knowledge_dir / "calls"))
         self.directory = directory
         self.dialogue = Dialogue(assistant, directory, self.database, matcher)
+        self._chats = itertools.count(1)
 
     def close(self) -> None:
         self.database.shutdown()
         self._folder.cleanup()
 
     def run(self, items: list[GoldItem]) -> list[Outcome]:
-        return [self.one(n, item) for n, item in enumerate(items, start=1)]
+        """Each message in a chat of its own, never used before (no context leaks between
+        messages, nor between runs of the same evaluator)."""
+        return [self.one(next(self._chats), item) for item in items]
 
     def one(self, chat_id: int, item: GoldItem) -> Outcome:
         if item.context:

@@ -92,3 +92,21 @@ def test_shipped_knowledge_answers_the_founding_questions(shipped_index, e5):
         assert cost.card == "join-cost" and cost.language == "uk"
     finally:
         assistant.shutdown()
+
+
+def test_no_context_leaks_from_one_run_of_the_evaluator_to_the_next(built_corpus, e5):
+    from bot.quality import GoldItem
+
+    settings = built_corpus.model_copy(
+        update={"referents_file": REPO / "knowledge" / "referents.yaml"}
+    )
+    assistant = Assistant(settings, e5)
+    assistant.initialize()
+    evaluator = Evaluator(assistant)
+    try:
+        evaluator.run([GoldItem(q="Comment adhérer au réseau Horizon ?", split="dev")])
+        [later] = evaluator.run([GoldItem(q="et avant quelle date ?", facts=["15 mars 2027"])])
+    finally:
+        evaluator.close()
+        assistant.shutdown()
+    assert not later.correct  # read alone, as a new user would send it
