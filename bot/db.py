@@ -196,6 +196,42 @@ class Counter(Base):
     value: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class FlowState(Base):
+    """Where a person stands in a chat: the flow in progress (funding, hand-off), its step and
+    what they typed so far, written at every step. The draft of a hand-off holds personal data
+    given with consent; it is erased when the flow ends, times out, or on /forget."""
+
+    __tablename__ = "flow_states"
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    flow: Mapped[str] = mapped_column(String(16), default="")  # "" when no flow runs
+    step: Mapped[str] = mapped_column(String(16), default="")
+    draft: Mapped[str] = mapped_column(Text, default="{}")  # JSON
+    # the last project described in the funding flow: the description kept with an alert
+    project: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+
+class UserSettings(Base):
+    """A person's interface language, when they chose one with /lang."""
+
+    __tablename__ = "user_settings"
+
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    language: Mapped[str] = mapped_column(String(8))
+
+
+class ProcessedUpdate(Base):
+    """A Telegram update already taken by a bot process: several replicas behind a load balancer
+    (or Telegram delivering twice) never handle one update twice. Kept for a day."""
+
+    __tablename__ = "processed_updates"
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+
 def _add_missing_columns(engine: Engine) -> None:
     """``create_all`` makes missing tables only: add the nullable columns of the models that an
     older database lacks (every one, so that a new column cannot be forgotten here)."""
