@@ -7,6 +7,7 @@ the edge of the program, and pass the object down.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -29,6 +30,14 @@ class Settings(BaseSettings):
     embedding_model: str = ""
     embedding_api_url: str = ""
     embedding_api_key: SecretStr = SecretStr("")
+
+    # Vector store: embedded Chroma inside each index generation (the default), or a Chroma server
+    # (e.g. http://chroma:8000) shared by replicas, where each generation gets its own collections
+    # "<chroma_prefix>-<generation>-chunks" and "-sentences". One prefix per deployment.
+    chroma_url: str = ""
+    chroma_token: SecretStr = SecretStr("")  # sent with every request when set
+    chroma_token_header: Literal["Authorization", "X-Chroma-Token"] = "Authorization"
+    chroma_prefix: str = Field(default="inspire", pattern=r"^[a-zA-Z0-9][a-zA-Z0-9_-]{0,62}$")
 
     # Chunking
     chunk_size: int = Field(default=900, ge=200, le=4000)
@@ -84,11 +93,13 @@ class Settings(BaseSettings):
     # Telegram
     telegram_token: SecretStr = SecretStr("")
     telegram_api_url: str = "https://api.telegram.org/bot"
-    telegram_state_file: Path | None = None  # conversations and preferences; default in data_dir
     webhook_url: str = ""  # public HTTPS URL Telegram posts to (with --webhook)
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = Field(default=8443, ge=1, le=65535)
     webhook_secret: SecretStr = SecretStr("")
+    # with long polling, /healthz and /metrics on this port (at webhook_listen); 0: not served
+    # (with --webhook they are always served on the webhook's port)
+    health_port: int = Field(default=0, ge=0, le=65535)
     rate_limit_per_minute: int = Field(default=20, ge=1)  # questions per user
     # Referents: join codes per network id (JSON, e.g. {"lianes": "…"}) and, optionally, the
     # chat each network's dossiers go to. Admins may use /stats.
@@ -149,10 +160,6 @@ class Settings(BaseSettings):
     def database(self) -> str:
         """The SQLAlchemy URL in use."""
         return self.database_url or f"sqlite:///{self.data_dir / 'inspire.db'}"
-
-    @property
-    def telegram_state(self) -> Path:
-        return self.telegram_state_file or self.data_dir / "telegram-state.pickle"
 
     @property
     def referents_path(self) -> Path:

@@ -16,6 +16,11 @@ from .calls import Call
 from .config import Settings
 from .db import Database, chat_hash, naive_utc
 from .dialogue import Dialogue
+from .dialogue.desk import Desk
+from .dialogue.flows import Flows
+from .dialogue.funding import FundingFlow
+from .dialogue.handoff import HandoffFlow
+from .dialogue.store import FlowStore
 from .handoffs import Erasure, Handoffs
 from .matching import Matcher, load_call_folder, utc_now
 from .portal import refresh_calls
@@ -86,6 +91,23 @@ class Services:
         )
         retention = self.settings.handoff_retention_days
         self._dialogue.handoff_retention_months = max(1, round(retention / 30.44))
+        timeout = dt.timedelta(minutes=self.settings.flow_timeout_minutes)
+        self.store = FlowStore(self.database, timeout, self.clock)
+        self.flows = Flows(
+            self.store,
+            FundingFlow(self._dialogue, self.note),
+            HandoffFlow(
+                self._dialogue,
+                directory,
+                self.router,
+                self.handoffs,
+                retention,
+                lambda chat_id: list(self.recent.get(chat_id, ())),
+            ),
+        )
+        self.desk = Desk(
+            self.handoffs, directory, self.database, self.store, self.settings, self.forget
+        )
 
     def load_calls(self) -> dict[str, Call]:
         return load_call_folder(self.settings.knowledge_dir / "calls")
@@ -117,6 +139,7 @@ class Services:
         removed = 0
         purges = {"feedback": lambda: self.database.purge_feedback(cutoff)}
         purges["dossiers"] = self.handoffs.purge
+        purges["flows"] = lambda: self.store.purge(self.settings.feedback_retention_days)
         for name, purge in purges.items():
             try:  # one purge failing does not stop the others
                 removed += purge()

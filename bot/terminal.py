@@ -1,7 +1,8 @@
 """``inspire-bot chat``: the Telegram conversation in a terminal, for demos and local tries.
 
 Buttons are shown numbered: type the number to press one. Commands are the bot's (/start,
-/help, /financements, /referent, /lang, /privacy); /quit leaves.
+/help, /financements, /referent — the hand-off included —, /alertes, /lang, /privacy, /forget,
+/cancel); /quit leaves.
 """
 
 from __future__ import annotations
@@ -9,10 +10,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from .dialogue import FUNDING, Button, Reply
+from .dialogue import Button, Reply
+from .dialogue.events import Command, Event, Tap, Text, Who
 from .dialogue.replies import to_plain
 from .dialogue.texts import text
 from .services import Services
+
+TERMINAL = 0  # the terminal's chat and person
 
 _LINK = re.compile(r'<a href="([^"]+)">([^<]*)</a>')
 
@@ -34,21 +38,23 @@ def render(reply: Reply) -> tuple[str, list[Button]]:
     return body, buttons
 
 
+def event_of(line: str, buttons: list[Button]) -> Event:
+    """A typed line: the number of a button, a command, or text."""
+    if line.isdigit() and 0 < int(line) <= len(buttons) and buttons[int(line) - 1].data:
+        return Tap(buttons[int(line) - 1].data)
+    if line.startswith("/"):
+        name, _, args = line[1:].partition(" ")
+        return Command(name.lower(), args.strip())
+    return Text(line)
+
+
 def chat(
     services: Services, read: Callable[[str], str] = input, write: Callable[[str], None] = print
 ) -> None:
     """Run the conversation until /quit or end of input."""
     services.initialize(progress=True)
-    dialogue = services.dialogue
     lang = "fr"
-    draft: dict[str, str] | None = None  # the funding conversation, while it runs
-    commands: dict[str, Callable[[str], Reply]] = {
-        "/help": dialogue.help,
-        "/privacy": dialogue.privacy,
-        "/referent": dialogue.referents,
-        "/lang": dialogue.language_choice,
-    }
-    replies = dialogue.start(lang)
+    replies = services.dialogue.start(lang)
     while True:
         buttons: list[Button] = []
         for reply in replies:
@@ -58,42 +64,45 @@ def chat(
             line = read("> ").strip()
         except (EOFError, KeyboardInterrupt):
             break
-        pressed = (
-            buttons[int(line) - 1].data if line.isdigit() and 0 < int(line) <= len(buttons) else ""
-        )
         if line in ("/quit", "/exit"):
             break
-        if line == "/cancel":
-            draft, replies = None, [Reply(text(lang, "cancelled"))]
-        elif line in ("/financements", "/start calls") or pressed == FUNDING:
-            draft, replies = {}, [dialogue.funding_prompt(lang)]
-        elif draft is not None and "description" not in draft and line and not pressed:
-            draft["description"] = line
-            replies = [dialogue.authority_question(lang)]
-        elif draft is not None and pressed.startswith("auth:"):
-            draft["authority"] = pressed.partition(":")[2]
-            replies = [dialogue.partner_question(lang)]
-        elif draft is not None and pressed.startswith("partner:"):
-            profile = dialogue.profile(
-                draft["description"], draft.get("authority"), pressed.partition(":")[2]
-            )
-            draft, replies = None, dialogue.suggestions(profile, lang)
-        elif pressed.startswith(("rm:", "nx:")):
-            replies = [Reply(text(lang, "terminal_alerts"))]
-        elif pressed:
-            outcome = dialogue.press(pressed, lang)
-            lang = outcome.language or lang
-            replies = (
-                [outcome.reply, *outcome.more]
-                if outcome.reply
-                else [Reply(outcome.toast)]
-                if outcome.toast
-                else []
-            )
-        elif line.split(" ")[0] in commands:
-            replies = [commands[line.split(" ")[0]](lang)]
-        elif line.startswith("/start"):
-            replies = dialogue.start(lang, line.removeprefix("/start").strip())
-        else:
-            replies = dialogue.respond(line, lang, chat_id=0).replies
+        who = Who(chat_id=TERMINAL, user_id=TERMINAL, lang=lang)
+        event = event_of(line, buttons)
+        step = services.flows.handle(who, event)
+        if step is not None:
+            replies = step.replies or ([Reply(step.toast)] if step.toast else [])
+            continue
+        replies, lang = _answer(services, who, event)
     services.shutdown()
+
+
+def _answer(services: Services, who: Who, event: Event) -> tuple[list[Reply], str]:
+    """What the flows left: a command, a button of an answer, or a question."""
+    dialogue, lang = services.dialogue, who.lang
+    if isinstance(event, Command):
+        if event.name == "start":
+            return dialogue.start(lang, event.args), lang
+        if event.name == "forget":
+            return services.desk.forget(who).replies, lang
+        pages = {
+            "help": dialogue.help,
+            "privacy": dialogue.privacy,
+            "lang": dialogue.language_choice,
+            "alertes": lambda lang: Reply(text(lang, "terminal_alerts")),
+        }
+        page = pages.get(event.name)
+        return [page(lang) if page else Reply(text(lang, "unknown_command"))], lang
+    if isinstance(event, Tap) and event.data.startswith(("rm:", "nx:")):
+        return [Reply(text(lang, "terminal_alerts"))], lang  # alerts are sent by Telegram
+    if isinstance(event, Tap):
+        project = services.flows.project(who)
+        outcome = dialogue.press(event.data, lang, who.chat_id, project)
+        lang = outcome.language or lang
+        if outcome.reply is not None:
+            return [outcome.reply, *outcome.more], lang
+        return ([Reply(outcome.toast)] if outcome.toast else []), lang
+    if isinstance(event, Text) and event.text:
+        response = dialogue.respond(event.text, lang, chat_id=who.chat_id)
+        services.note(who.chat_id, dialogue.exchange(event.text, response.replies[0]))
+        return response.replies, lang
+    return [], lang

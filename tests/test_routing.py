@@ -185,6 +185,6 @@ def test_a_bad_referents_file_names_the_field(tmp_path):
     ],
 )
 def test_plain_requests_for_a_person(message, asks_for_a_person):
-    from bot.telegram.handoff import HUMAN
+    from bot.dialogue.handoff import HUMAN
 
     assert bool(HUMAN.search(message)) is asks_for_a_person

@@ -36,6 +36,21 @@ class Reply:
     html: str
     buttons: list[list[Button]] = field(default_factory=list)
     documents: list[Document] = field(default_factory=list)
+    # a keyboard under the input field instead of buttons: one button that shares the person's
+    # phone number (private chats only), or none (the previous one is removed)
+    ask_contact: str = ""
+    clear_keyboard: bool = False
+
+
+@dataclass
+class Step:
+    """What a flow or command gives back: messages, a short pop-up for a tap, and whether
+    messages for other chats (a dossier, a relayed reply) are waiting to be sent."""
+
+    replies: list[Reply] = field(default_factory=list)
+    toast: str | None = None
+    alert: bool = False  # the pop-up stays until dismissed
+    outbox: bool = False
 
 
 def escape(value: str) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-import warnings
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -17,24 +16,19 @@ from telegram.ext import (
     CallbackQueryHandler,
     ChatMemberHandler,
     CommandHandler,
-    ConversationHandler,
     Defaults,
     MessageHandler,
-    PersistenceInput,
-    PicklePersistence,
     TypeHandler,
     filters,
 )
-from telegram.warnings import PTBUserWarning
 
 from ..config import Settings
-from ..dialogue import FUNDING
 from ..dialogue.texts import UI_LANGUAGES, text
 from ..errors import ConfigError
 from ..ratelimit import SlidingWindow
 from ..redaction import install_redaction
 from ..services import Services
-from . import flows, funding, handlers, handoff, jobs
+from . import desk, flows, handlers, jobs, webhook
 from .processor import ChatOrderedProcessor
 
 log = logging.getLogger(__name__)
@@ -120,41 +114,29 @@ def build_application(settings: Settings, services: Services) -> Application:
         )
         .rate_limiter(FloodControl(settings.telegram_messages_per_second))
         .concurrent_updates(ChatOrderedProcessor(settings.max_concurrent_updates))
-        .persistence(
-            PicklePersistence(
-                settings.telegram_state,
-                store_data=PersistenceInput(bot_data=False, chat_data=False, callback_data=False),
-                update_interval=1,  # a crash loses at most a second of conversation steps
-            )
-        )
         .post_init(post_init)
         .post_shutdown(post_shutdown)
         .build()
     )
-    # Negative groups run first: a duplicate update stops at -4; -3 notices returning chats;
-    # -2 ends the flows a command leaves or that timed out; -1 relays a referent's reply to a
-    # dossier (and stops there, so it is no question).
+    # Negative groups run first: a duplicate update stops at -4; -3 reads the person's language
+    # and notices returning chats; -2 relays a reply in a dossier's thread; -1 gives the flows
+    # (funding, hand-off) what is theirs. Each stops the update when it took it.
     application.add_handler(TypeHandler(Update, handlers.drop_duplicates), group=-4)
-    application.add_handler(TypeHandler(Update, handlers.welcome_back), group=-3)
-    application.add_handler(TypeHandler(Update, flows.watch), group=-2)
+    application.add_handler(TypeHandler(Update, handlers.on_arrival), group=-3)
     application.add_handler(
-        MessageHandler(filters.REPLY & filters.TEXT & ~filters.COMMAND, handoff.relay), group=-1
+        MessageHandler(filters.REPLY & filters.TEXT & ~filters.COMMAND, desk.relay), group=-2
     )
-    # The funding conversation comes before the generic handlers: in its states it owns the
-    # user's text and taps, and ?start=calls must reach it rather than the plain /start.
-    application.add_handler(_funding_conversation())
-    application.add_handler(_handoff_conversation())
+    application.add_handler(TypeHandler(Update, flows.route), group=-1)
     application.add_handler(CommandHandler("start", handlers.start))
     application.add_handler(CommandHandler("help", handlers.help_command))
     application.add_handler(CommandHandler("privacy", handlers.privacy))
-    application.add_handler(CommandHandler("referent_join", handoff.join))
-    application.add_handler(CommandHandler("dossiers", handoff.dossiers))
-    application.add_handler(CommandHandler("forget", handoff.forget))
-    application.add_handler(CommandHandler("stats", handoff.stats))
-    application.add_handler(CallbackQueryHandler(handoff.act, pattern=r"^ho:(take|close):\d+$"))
+    application.add_handler(CommandHandler("referent_join", desk.join))
+    application.add_handler(CommandHandler("dossiers", desk.dossiers))
+    application.add_handler(CommandHandler("forget", desk.forget))
+    application.add_handler(CommandHandler("stats", desk.stats))
+    application.add_handler(CallbackQueryHandler(desk.act, pattern=r"^ho:(take|close):\d+$"))
     application.add_handler(CommandHandler(["alertes", "alerts"], handlers.alerts))
     application.add_handler(CommandHandler(["lang", "language"], handlers.choose_language))
-    application.add_handler(CommandHandler("cancel", handlers.nothing_to_cancel))
     application.add_handler(
         ChatMemberHandler(handlers.added_to_group, ChatMemberHandler.MY_CHAT_MEMBER)
     )
@@ -169,71 +151,6 @@ def build_application(settings: Settings, services: Services) -> Application:
     )
     application.add_error_handler(handlers.on_error)
     return application
-
-
-def _funding_conversation() -> ConversationHandler:
-    with warnings.catch_warnings():  # PTB warns that per_message=False tracks buttons per chat:
-        warnings.simplefilter("ignore", PTBUserWarning)  # that is what we want here
-        return ConversationHandler(
-            entry_points=[
-                CommandHandler(["financements", "funding"], funding.begin),
-                CommandHandler("start", funding.begin, filters.Regex(r"^/start calls\b")),
-                CallbackQueryHandler(funding.begin, pattern=f"^{FUNDING}$"),
-            ],
-            states={
-                funding.DESCRIBE: [
-                    MessageHandler(filters.TEXT & ~filters.COMMAND, funding.described)
-                ],
-                funding.AUTHORITY: [
-                    CallbackQueryHandler(funding.authority, pattern=r"^auth:"),
-                    MessageHandler(filters.TEXT & ~filters.COMMAND, funding.ask_again),
-                ],
-                funding.PARTNER: [
-                    CallbackQueryHandler(funding.partner, pattern=r"^partner:"),
-                    MessageHandler(filters.TEXT & ~filters.COMMAND, funding.ask_again),
-                ],
-            },
-            fallbacks=[CommandHandler("cancel", funding.cancel)],
-            name="funding",
-            persistent=True,
-            allow_reentry=True,
-        )
-
-
-def _handoff_conversation() -> ConversationHandler:
-    text_only = filters.TEXT & ~filters.COMMAND
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", PTBUserWarning)
-        return ConversationHandler(
-            entry_points=[
-                CommandHandler(["referent", "referents"], handoff.begin),
-                CommandHandler("start", handoff.begin, filters.Regex(r"^/start referent\b")),
-                CallbackQueryHandler(handoff.begin, pattern=r"^menu:referent$"),
-                MessageHandler(
-                    filters.ChatType.PRIVATE & text_only & filters.Regex(handoff.HUMAN),
-                    handoff.begin,
-                ),
-            ],
-            states={
-                handoff.WHERE: [
-                    CallbackQueryHandler(handoff.network_chosen, pattern=r"^net:"),
-                    MessageHandler(text_only, handoff.place_typed),
-                ],
-                handoff.CONSENT: [CallbackQueryHandler(handoff.consent, pattern=r"^consent:")],
-                handoff.NAME: [MessageHandler(text_only, handoff.named)],
-                handoff.ROLE: [MessageHandler(text_only, handoff.roled)],
-                handoff.AUTHORITY: [MessageHandler(text_only, handoff.authority_given)],
-                handoff.CONTACT: [
-                    MessageHandler(filters.CONTACT | text_only, handoff.contact_typed)
-                ],
-                handoff.QUESTION: [MessageHandler(text_only, handoff.question_typed)],
-                handoff.CONFIRM: [CallbackQueryHandler(handoff.confirmed, pattern=r"^confirm:")],
-            },
-            fallbacks=[CommandHandler("cancel", handoff.cancel)],
-            name="handoff",
-            persistent=True,
-            allow_reentry=True,
-        )
 
 
 def _schedule_jobs(application: Application, settings: Settings) -> None:
@@ -265,14 +182,21 @@ def quiet_http_logs(settings: Settings) -> None:
 
 
 def run_polling(settings: Settings, services: Services) -> None:
-    """Long polling until interrupted (Ctrl-C or SIGTERM)."""
+    """Long polling until interrupted (Ctrl-C or SIGTERM); ``/healthz`` and ``/metrics`` too
+    when INSPIRE_HEALTH_PORT is set. A 409 Conflict (another process polls) reaches
+    ``handlers.on_error``: logged loudly and shown by ``/healthz``."""
     quiet_http_logs(settings)
     application = build_application(settings, services)
+    if settings.health_port:
+        webhook.serve_health_alongside(
+            application, services, settings.webhook_listen, settings.health_port
+        )
     application.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
 
 
 def run_webhook(settings: Settings, services: Services) -> None:
-    """PTB's webhook server; requests without the secret token header are refused."""
+    """Our webhook server (see :mod:`.webhook`): requests without the secret token header are
+    refused; ``/healthz`` and ``/metrics`` are served on the same port."""
     if not settings.webhook_url:
         raise ConfigError("INSPIRE_WEBHOOK_URL must be set (the public HTTPS URL) for --webhook")
     secret = settings.webhook_secret.get_secret_value()
@@ -282,11 +206,14 @@ def run_webhook(settings: Settings, services: Services) -> None:
         )
     quiet_http_logs(settings)
     application = build_application(settings, services)
-    application.run_webhook(
-        listen=settings.webhook_listen,
-        port=settings.webhook_port,
-        url_path=WEBHOOK_PATH,
-        webhook_url=f"{settings.webhook_url.rstrip('/')}/{WEBHOOK_PATH}",
-        secret_token=secret,
-        allowed_updates=Update.ALL_TYPES,
+    asyncio.run(
+        webhook.serve_webhook(
+            application,
+            services,
+            host=settings.webhook_listen,
+            port=settings.webhook_port,
+            path=WEBHOOK_PATH,
+            webhook_url=f"{settings.webhook_url.rstrip('/')}/{WEBHOOK_PATH}",
+            secret=secret,
+        )
     )

@@ -1,70 +1,73 @@
-"""Conversations in progress (funding, hand-off) end on any command, on /forget, and after
-``INSPIRE_FLOW_TIMEOUT_MINUTES`` of silence: an abandoned flow never swallows a later message."""
+"""Flows and dossier commands on Telegram: an update becomes a :mod:`bot.dialogue` event, and
+the step the dialogue gives back becomes messages, a pop-up and a wake-up of the outbox."""
 
 from __future__ import annotations
 
-import datetime as dt
+import asyncio
 
-from telegram import Message, MessageEntity, Update
-from telegram.ext import ContextTypes, ConversationHandler
+from telegram import Chat, Message, MessageEntity, Update
+from telegram.ext import ApplicationHandlerStop, ContextTypes
 
-from ..dialogue import FUNDING
-from .handlers import services_of
-
-LAST_SEEN = "last_update_at"  # in user_data (persisted): when this user last wrote or tapped
-ENDED = "_ended_flows"  # on the update's context: how many flows the update ended
-FLOW_BUTTONS = (FUNDING, "menu:referent")  # buttons that start a flow: they leave the others
+from ..dialogue.events import Command, Contact, Event, Tap, Text, Who
+from ..dialogue.replies import Step
+from . import jobs
+from .handlers import language_of, reply, services_of
 
 
-def end_flows(context: ContextTypes.DEFAULT_TYPE, chat_id: int, user_id: int) -> int:
-    """End every conversation this user has in this chat; returns how many there were."""
-    ended = 0
-    for group in context.application.handlers.values():
-        for handler in group:
-            if not isinstance(handler, ConversationHandler):
-                continue
-            key = (chat_id, user_id)
-            # PTB has no public way to end a conversation from outside its own callbacks;
-            # _update_state(END) is what its callbacks' END does (and persistence follows).
-            if key in handler._conversations:
-                handler._update_state(ConversationHandler.END, key)
-                ended += 1
-    return ended
-
-
-def ended_flows(context: ContextTypes.DEFAULT_TYPE) -> int:
-    """How many flows the current update ended before reaching its handler."""
-    return int(getattr(context, ENDED, 0))
-
-
-def command_of(message: Message | None) -> str | None:
-    """``/Cmd@bot args`` → ``cmd``; ``None`` when the message is no command."""
+def command_of(message: Message | None) -> Command | None:
+    """``/Cmd@bot args`` → ``Command("cmd", "args")``; ``None`` when it is no command."""
     if message is None or not message.text or not message.entities:
         return None
     first = message.entities[0]
     if first.type != MessageEntity.BOT_COMMAND or first.offset != 0:
         return None
-    return message.text[1 : first.length].split("@")[0].lower()
+    name = message.text[1 : first.length].split("@")[0].lower()
+    return Command(name, message.text[first.length :].strip())
 
 
-async def watch(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Before any handler: end the flows that timed out, or that a command or menu leaves."""
+def event_of(update: Update) -> Event | None:
+    """The event an update carries, if any."""
+    if update.callback_query is not None:
+        return Tap(update.callback_query.data or "")
+    message = update.message
+    if message is None:
+        return None
+    if message.contact is not None:
+        return Contact(message.contact.phone_number)
+    return command_of(message) or (Text(message.text) if message.text else None)
+
+
+def who_of(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Who | None:
     chat, user = update.effective_chat, update.effective_user
-    if chat is None or user is None or context.user_data is None:
-        return
-    services = services_of(context)
-    now = services.clock()
-    timeout = dt.timedelta(minutes=services.settings.flow_timeout_minutes)
-    last = context.user_data.get(LAST_SEEN)
-    ended = 0
-    if isinstance(last, dt.datetime) and now - last > timeout:
-        ended += end_flows(context, chat.id, user.id)
-    context.user_data[LAST_SEEN] = now
-    command = command_of(update.message)
-    query = update.callback_query
-    leaves = (command is not None and command != "cancel") or (
-        query is not None and query.data in FLOW_BUTTONS
+    if chat is None or user is None:
+        return None
+    return Who(
+        chat_id=chat.id,
+        user_id=user.id,
+        lang=language_of(update, context),
+        private=chat.type == Chat.PRIVATE,
+        bot_username=context.bot.username or "",
+        name=user.full_name,
     )
-    if leaves:
-        ended += end_flows(context, chat.id, user.id)
-    setattr(context, ENDED, ended)
+
+
+async def perform(update: Update, context: ContextTypes.DEFAULT_TYPE, step: Step) -> None:
+    """Show a step: the pop-up of a tap, the messages, then send what waits for other chats."""
+    if update.callback_query is not None:
+        await update.callback_query.answer(step.toast, show_alert=step.alert or None)
+    for page in step.replies:
+        await reply(update, context, page)
+    if step.outbox and context.job_queue is not None:
+        context.job_queue.run_once(jobs.process_outbox, 0)
+
+
+async def route(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Before the other handlers: the flows take what is theirs (and stop it there)."""
+    event, who = event_of(update), who_of(update, context)
+    if event is None or who is None:
+        return
+    step = await asyncio.to_thread(services_of(context).flows.handle, who, event)
+    if step is None:
+        return
+    await perform(update, context, step)
+    raise ApplicationHandlerStop

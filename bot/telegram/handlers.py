@@ -6,23 +6,26 @@ import asyncio
 import contextlib
 import logging
 import math
+import time
 from collections import deque
 
 from sqlalchemy.exc import SQLAlchemyError
-from telegram import Chat, ChatMember, Message, MessageEntity, ReplyKeyboardRemove, Update
+from telegram import Chat, ChatMember, Message, MessageEntity, Update
 from telegram.constants import ChatAction
-from telegram.error import TelegramError
+from telegram.error import Conflict, TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
+from .. import claims, metrics
 from ..dialogue import Reply
 from ..dialogue.replies import escape
 from ..dialogue.texts import text, ui_language
 from ..services import Services
-from .sending import send_reply
+from .sending import count_error, send_reply
 
 log = logging.getLogger(__name__)
 
 SEEN_UPDATES = 10_000
+CONFLICTS = "telegram_conflicts"  # bot_data key of the metrics.Conflicts record
 
 
 def services_of(context: ContextTypes.DEFAULT_TYPE) -> Services:
@@ -32,8 +35,8 @@ def services_of(context: ContextTypes.DEFAULT_TYPE) -> Services:
 
 def language_of(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
     """The user's interface language: chosen with /lang, else their Telegram language."""
-    chosen = context.user_data.get("lang") if context.user_data is not None else None
     user = update.effective_user
+    chosen = services_of(context).store.cached_language(user.id) if user else None
     return chosen or ui_language(user.language_code if user else None)
 
 
@@ -44,17 +47,30 @@ async def reply(update: Update, context: ContextTypes.DEFAULT_TYPE, answer: Repl
 
 
 async def drop_duplicates(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Skip an update already processed (Telegram may deliver one twice)."""
+    """Skip an update already processed: Telegram may deliver one twice, and with replicas
+    behind a load balancer another process may have taken it (claimed in the database)."""
     seen: deque[int] = context.bot_data.setdefault("seen_updates", deque(maxlen=SEEN_UPDATES))
-    if update.update_id in seen:
+    duplicate = update.update_id in seen
+    if not duplicate:
+        seen.append(update.update_id)
+        database = services_of(context).database
+        try:
+            duplicate = not await asyncio.to_thread(claims.claim_update, database, update.update_id)
+        except SQLAlchemyError as exc:  # better answered twice than not at all
+            log.warning("Update %d not claimed in the database: %s", update.update_id, exc)
+    metrics.update_received(duplicate)
+    if duplicate:
         raise ApplicationHandlerStop
-    seen.append(update.update_id)
 
 
-async def welcome_back(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A chat that had blocked the bot writes again: it is active again."""
+async def on_arrival(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Before the handlers: read the person's chosen language; a chat that had blocked the bot
+    and writes again is active again."""
     services = services_of(context)
-    chat = update.effective_chat
+    chat, user = update.effective_chat, update.effective_user
+    if user is not None:
+        with contextlib.suppress(SQLAlchemyError):  # the database down: Telegram's language
+            await asyncio.to_thread(services.store.language, user.id)
     if chat is not None and services.was_blocked(chat.id):
         await asyncio.to_thread(services.chat_returned, chat.id)
 
@@ -111,7 +127,15 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             await reply(update, context, Reply(text(lang, "rate_limited", seconds=math.ceil(wait))))
         return
     await typing(context, chat.id)
+    started = time.perf_counter()
     response = await asyncio.to_thread(services.dialogue.respond, question, lang, chat.id)
+    answer = response.answer
+    metrics.answered(
+        response.path,
+        answer.mode if answer else None,
+        response.path == "abstain" or bool(answer and answer.abstained),
+        time.perf_counter() - started,
+    )
     services.note(chat.id, services.dialogue.exchange(question, response.replies[0]))
     anchor = _thread_anchor(message, chat)
     for page in response.replies:
@@ -129,18 +153,6 @@ async def added_to_group(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         bot = escape(f"@{context.bot.username}")
         greeting = text(language_of(update, context), "group_greeting", bot=bot)
         await send_reply(context.bot, change.chat.id, Reply(greeting), services_of(context))
-
-
-async def nothing_to_cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/cancel outside any conversation (those in one are answered by the conversation)."""
-    chat = update.effective_chat
-    if chat is None:
-        return
-    await context.bot.send_message(
-        chat.id,
-        text(language_of(update, context), "nothing_to_cancel"),
-        reply_markup=ReplyKeyboardRemove() if chat.type == Chat.PRIVATE else None,
-    )
 
 
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -165,14 +177,17 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     if query is None or not query.data:
         return
-    dialogue = services_of(context).dialogue
-    chat_id = update.effective_chat.id if update.effective_chat else 0
-    last = context.user_data.get("last_description", "") if context.user_data is not None else ""
+    services = services_of(context)
+    chat, user = update.effective_chat, update.effective_user
+    chat_id, user_id = (chat.id if chat else 0), (user.id if user else 0)
     lang = language_of(update, context)
-    outcome = await asyncio.to_thread(dialogue.press, query.data, lang, chat_id, last)
+    last = await asyncio.to_thread(services.store.load, chat_id, user_id)
+    outcome = await asyncio.to_thread(
+        services.dialogue.press, query.data, lang, chat_id, last.project
+    )
     await query.answer(outcome.toast or None)
-    if context.user_data is not None and outcome.language:
-        context.user_data["lang"] = outcome.language
+    if outcome.language:
+        await asyncio.to_thread(services.store.set_language, user_id, outcome.language)
     if outcome.language and outcome.reply is not None:
         await query.edit_message_text(outcome.reply.html)
     elif outcome.reply is not None:
@@ -183,6 +198,11 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log the failure (never the message content) and apologise to the user."""
+    count_error(context.error)
+    if isinstance(context.error, Conflict):  # from polling: another process polls too
+        conflicts: metrics.Conflicts = context.bot_data.setdefault(CONFLICTS, metrics.Conflicts())
+        conflicts.note(context.error.message)
+        return
     update_id = update.update_id if isinstance(update, Update) else None
     log.error("Error while handling update %s", update_id, exc_info=context.error)
     if isinstance(update, Update) and update.effective_chat is not None:

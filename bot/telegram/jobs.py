@@ -10,6 +10,7 @@ from collections.abc import Awaitable
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
+from .. import claims
 from ..alerts import Due, Opened, due_openings, due_reminders
 from ..dialogue import Button, Reply
 from ..errors import InspireError
@@ -18,7 +19,7 @@ from ..matching import Profile
 from ..services import Services
 from .handlers import services_of
 from .keyboards import inline_keyboard
-from .sending import send_reply
+from .sending import count_error, send_reply
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +28,8 @@ async def _each(what: str, work: Awaitable[object]) -> bool:
     """One item of a job: a failure is logged and the job goes on with the next item."""
     try:
         await work
-    except Exception:
+    except Exception as exc:
+        count_error(exc)
         log.exception("%s failed; going on with the next one", what)
         return False
     return True
@@ -54,22 +56,41 @@ async def _send_openings(context: ContextTypes.DEFAULT_TYPE, services: Services)
 
 async def _announce(context: ContextTypes.DEFAULT_TYPE, services: Services, opened: Opened) -> None:
     sub = opened.subscription
-    page = services.dialogue.opened(opened.suggestion, sub.language)
-    if services.was_blocked(sub.chat_id) or not await send_reply(
-        context.bot, sub.chat_id, page, services
-    ):
+    if services.was_blocked(sub.chat_id):
         await asyncio.to_thread(services.database.unsubscribe_chat, sub.chat_id)
         return
-    await asyncio.to_thread(services.database.unsubscribe, sub.id, sub.chat_id)
+    # the alert ends with this notice: removed first, so that another replica does not send it
+    if not await asyncio.to_thread(claims.take_subscription, services.database, sub.id):
+        return
+    page = services.dialogue.opened(opened.suggestion, sub.language)
+    try:
+        delivered = await send_reply(context.bot, sub.chat_id, page, services)
+    except Exception:  # not sent: the alert stays, for the next run
+        await asyncio.to_thread(
+            services.database.subscribe, sub.chat_id, sub.call_id, sub.description, sub.language
+        )
+        raise
+    if not delivered:
+        await asyncio.to_thread(services.database.unsubscribe_chat, sub.chat_id)
 
 
 async def _remind(context: ContextTypes.DEFAULT_TYPE, services: Services, due: Due) -> None:
     chat_id = due.subscription.chat_id
-    page = services.dialogue.reminder(due, due.subscription.language)
-    if services.was_blocked(chat_id) or not await send_reply(context.bot, chat_id, page, services):
+    if services.was_blocked(chat_id):
         await asyncio.to_thread(services.database.unsubscribe_chat, chat_id)
         return
-    await asyncio.to_thread(services.database.mark_reminded, due.subscription.id, set(due.covers))
+    # marked before it is sent, so that another replica running the same job does not send it
+    database, covers = services.database, set(due.covers)
+    if not await asyncio.to_thread(claims.claim_reminder, database, due.subscription, covers):
+        return
+    page = services.dialogue.reminder(due, due.subscription.language)
+    try:
+        delivered = await send_reply(context.bot, chat_id, page, services)
+    except Exception:  # not sent: due again at the next run
+        await asyncio.to_thread(claims.release_reminder, database, due.subscription, covers)
+        raise
+    if not delivered:
+        await asyncio.to_thread(database.unsubscribe_chat, chat_id)
 
 
 async def refresh_calls(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -137,6 +158,7 @@ async def _deliver(context: ContextTypes.DEFAULT_TYPE, services: Services, item:
     try:
         sent = await send_reply(context.bot, item.chat_id, page, services)
     except TelegramError as exc:
+        count_error(exc)
         log.warning("Outbox message %d not sent: %s", item.id, exc)
         await asyncio.to_thread(services.handoffs.failed, item.id)
         return
@@ -156,10 +178,13 @@ async def _edit(
             page.html, chat_id, message_id, reply_markup=inline_keyboard(page.buttons)
         )
     except BadRequest as exc:  # not found, not modified, too old: nothing to retry
+        count_error(exc)
         log.info("Dossier message %d not edited: %s", message_id, exc)
-    except Forbidden:
+    except Forbidden as exc:
+        count_error(exc)
         log.info("Dossier message %d not edited: the bot left that chat", message_id)
     except TelegramError as exc:
+        count_error(exc)
         log.warning("Outbox edit %d failed: %s", outbox_id, exc)
         await asyncio.to_thread(handoffs.failed, outbox_id)
         return
@@ -167,6 +192,13 @@ async def _edit(
 
 
 async def purge_expired(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Feedback past its retention period is deleted."""
-    removed = await asyncio.to_thread(services_of(context).purge_expired)
+    """Feedback past its retention period is deleted, and the update ids taken a day ago."""
+    services = services_of(context)
+    removed = await asyncio.to_thread(services.purge_expired)
     log.info("Retention: %d feedback rows deleted", removed)
+    await _each("Purge of the processed updates", _purge_updates(services))
+
+
+async def _purge_updates(services: Services) -> None:
+    removed = await asyncio.to_thread(claims.purge_updates, services.database)
+    log.info("Retention: %d processed update ids forgotten", removed)

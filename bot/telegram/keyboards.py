@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+)
 
-from ..dialogue import Button
+from ..dialogue import Button, Reply
+
+Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
 
 
 def inline_keyboard(rows: list[list[Button]]) -> InlineKeyboardMarkup | None:
@@ -22,3 +30,14 @@ def inline_keyboard(rows: list[list[Button]]) -> InlineKeyboardMarkup | None:
             for row in rows
         ]
     )
+
+
+def markup_of(reply: Reply) -> Markup | None:
+    """The keyboard of a reply: its buttons, a "share my phone number" keyboard, or the removal
+    of the previous keyboard."""
+    if reply.ask_contact:
+        button = KeyboardButton(reply.ask_contact, request_contact=True)
+        return ReplyKeyboardMarkup([[button]], one_time_keyboard=True, resize_keyboard=True)
+    if reply.clear_keyboard and not reply.buttons:
+        return ReplyKeyboardRemove()
+    return inline_keyboard(reply.buttons)

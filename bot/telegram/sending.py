@@ -6,19 +6,51 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from telegram import Bot, InlineKeyboardMarkup, Message, ReplyParameters
+from telegram import Bot, Message, ReplyParameters
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Conflict,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
 
+from .. import metrics
 from ..dialogue import Reply
 from ..dialogue.replies import Document, split_message, to_plain
 from ..services import Services
-from .keyboards import inline_keyboard
+from .keyboards import Markup, markup_of
 
 log = logging.getLogger(__name__)
 
 RETRIES = 3
 BACKOFF = 0.5  # seconds, doubled after each failed attempt
+KINDS: list[tuple[type[TelegramError], str]] = [  # subclasses first (BadRequest is a NetworkError)
+    (Forbidden, "forbidden"),
+    (BadRequest, "bad_request"),
+    (TimedOut, "timed_out"),
+    (NetworkError, "network"),
+    (RetryAfter, "retry_after"),
+    (Conflict, "conflict"),
+    (InvalidToken, "invalid_token"),
+    (ChatMigrated, "chat_migrated"),
+]
+
+
+def error_kind(error: TelegramError) -> str:
+    """The metric label of a Telegram error (``other`` for the rare kinds)."""
+    return next((kind for cls, kind in KINDS if isinstance(error, cls)), "other")
+
+
+def count_error(error: BaseException | None) -> None:
+    """Count a Telegram error where it is handled (one that is re-raised is counted later)."""
+    if isinstance(error, TelegramError):
+        metrics.telegram_error(error_kind(error))
 
 
 async def send_reply(
@@ -31,7 +63,7 @@ async def send_reply(
     parts = split_message(reply.html)
     sent: list[Message] = []
     for i, part in enumerate(parts):
-        markup = inline_keyboard(reply.buttons) if i == len(parts) - 1 else None
+        markup = markup_of(reply) if i == len(parts) - 1 else None
         message = await _send_part(
             bot, chat_id, part, markup, services, reply_to if i == 0 else None
         )
@@ -64,12 +96,14 @@ async def send_document(
                 message = await bot.send_document(
                     chat_id, handle, caption=document.caption, filename=document.path.name
                 )
-    except Forbidden:
+    except Forbidden as exc:
+        count_error(exc)
         await mark_inactive(chat_id, services)
         return None
     except BadRequest as exc:
         if known is None:
             raise
+        count_error(exc)
         log.warning("Telegram refused a stored file id (%s); uploading the file again", exc)
         services.file_ids.pop(key, None)
         return await send_document(bot, chat_id, document, services)
@@ -82,7 +116,7 @@ async def _send_part(
     bot: Bot,
     chat_id: int,
     html: str,
-    markup: InlineKeyboardMarkup | None,
+    markup: Markup | None,
     services: Services,
     reply_to: int | None,
 ) -> Message | None:
@@ -99,18 +133,21 @@ async def _send_part(
                 reply_markup=markup,
                 reply_parameters=_anchor(reply_to),
             )
-        except Forbidden:
+        except Forbidden as exc:
+            count_error(exc)
             await mark_inactive(chat_id, services)
             return None
         except BadRequest as exc:
             if mode is None or "can't parse entities" not in str(exc).lower():
                 raise
+            count_error(exc)
             log.warning("Telegram refused the HTML of a message; sending it as plain text")
             body, mode = to_plain(html), None
         except NetworkError as exc:  # time-outs included (BadRequest is caught above)
             failures += 1
             if failures == RETRIES:
                 raise
+            count_error(exc)
             log.warning("Network error sending a message (attempt %d): %s", failures, exc)
             await asyncio.sleep(delay)
             delay *= 2

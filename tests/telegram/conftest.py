@@ -30,7 +30,6 @@ def bot_settings(built_corpus: Settings, bot_api: FakeBotApi, tmp_path: Path) ->
         knowledge_dir=built_corpus.knowledge_dir,
         data_dir=built_corpus.data_dir,
         database_url=f"sqlite:///{tmp_path / 'bot.db'}",
-        telegram_state_file=tmp_path / "telegram-state.pickle",
         portal_refresh_hours=0,
         referents_file=REPO / "knowledge" / "referents.yaml",
         telegram_token=TOKEN,
