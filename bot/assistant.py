@@ -25,7 +25,7 @@ from .generation import Generator, make_chat_model
 from .index.builder import IngestReport, ingest
 from .index.generations import current_generation, hold, ingest_lock, prune, release
 from .index.manifest import Manifest, is_stale
-from .index.store import KnowledgeIndex
+from .index.store import KnowledgeIndex, drop_orphans
 from .retrieval import Hit, Mode, Retriever
 
 log = logging.getLogger(__name__)
@@ -88,7 +88,7 @@ class Assistant:
             return
         reading = hold(generation)
         try:
-            index = KnowledgeIndex(generation, self.embeddings)
+            index = KnowledgeIndex(generation, self.embeddings, self.settings)
         except BaseException:
             release(reading)
             raise
@@ -133,6 +133,7 @@ class Assistant:
         try:  # delete it now if no other process reads it; a running ingest will do it otherwise
             with ingest_lock(self.settings.index_dir):
                 prune(self.settings.index_dir)
+                drop_orphans(self.settings)
         except IndexLockedError:
             pass
 

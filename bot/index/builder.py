@@ -33,7 +33,7 @@ from .generations import (
 from .manifest import FORMAT, MANIFEST, FileEntry, FileState, Manifest, scan
 from .parsing import content_digest, load_files
 from .sources import Loaded, SkippedFile
-from .store import IndexWriter
+from .store import IndexWriter, copy_collections, drop_orphans, store_id
 
 log = logging.getLogger(__name__)
 _NOT_COPIED = shutil.ignore_patterns(MANIFEST, "*.tmp", READERS)
@@ -80,6 +80,7 @@ def ingest(
         refused: list[str] = []
         states = scan(settings.knowledge_dir, previous, refused)
         embedding = f"{embedding_id(settings)}|background:{background_version()}"
+        embedding += store_id(settings)  # a Chroma server: its URL and prefix
         full = rebuild or previous is None or not _compatible(previous, settings, embedding)
         old_files = {} if full or previous is None else previous.files
         report = IngestReport(rebuilt=full)
@@ -104,6 +105,7 @@ def ingest(
             report.chunks = sum(entry.chunks for entry in previous.files.values())
             report.generation = live
             prune(index_dir)
+            drop_orphans(settings)
             return report
 
         try:
@@ -113,6 +115,7 @@ def ingest(
         try:
             if live and not full:
                 shutil.copytree(live, staging, dirs_exist_ok=True, ignore=_NOT_COPIED)
+                copy_collections(settings, live, staging)
             files = _build(
                 settings, embeddings, staging, states, old_files, loaded, report, progress
             )
@@ -126,12 +129,14 @@ def ingest(
             manifest.save(staging)
         except BaseException as exc:
             shutil.rmtree(staging, ignore_errors=True)
+            drop_orphans(settings)  # a Chroma server's half-built collections
             full_disk = _disk_full(exc, index_dir)
             if full_disk is None:
                 raise
             log.debug("Ingest stopped by a full disk", exc_info=True)
             raise full_disk from None
         publish(index_dir, staging)
+        drop_orphans(settings)  # the collections of the generations publish pruned
         report.chunks = sum(entry.chunks for entry in files.values())
         report.generation = staging
         report.seconds = time.perf_counter() - started
@@ -148,7 +153,7 @@ def _build(
     report: IngestReport,
     progress: bool = False,
 ) -> dict[str, FileEntry]:
-    writer = IndexWriter(staging, embeddings)
+    writer = IndexWriter(staging, embeddings, settings)
     try:
         writer.remove_sources(report.removed + report.updated)
         files = {rel: _carried(old_files[rel], states[rel]) for rel in report.unchanged}

@@ -2,31 +2,41 @@
 
 Files of a generation::
 
-    chroma/         Chroma PersistentClient: collections "chunks" and "sentences"
+    chroma/         Chroma PersistentClient: collections "chunks" and "sentences" (embedded mode)
     bm25/           the BM25 index and the chunk ids in its order
     chunks.jsonl    one chunk record per line (text and citation metadata)
     background.npy  embeddings of off-topic passages (see :mod:`bot.background`)
     manifest.json   written last: a generation without it is incomplete
+
+With ``INSPIRE_CHROMA_URL`` the vectors live in a Chroma server instead, in collections named
+after the generation (:func:`collection_names`); everything else stays in the generation's folder,
+and the collections of a generation whose folder is gone are deleted (:func:`drop_orphans`).
 """
 
 from __future__ import annotations
 
 import json
+import logging
+import re
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import chromadb
 import numpy as np
 from chromadb.config import Settings as ChromaSettings
+from chromadb.errors import NotFoundError
 from langchain_chroma import Chroma
 from langchain_core.embeddings import Embeddings
 from tqdm import tqdm
 
 from ..background import background_passages
 from ..cards import CardSet
+from ..config import Settings
+from ..errors import IndexMissingError
 from .chunking import Chunk, Sentence, sentences_of
 from .lexical import LexicalIndex
 from .sources import CARD, CARD_ANSWER
@@ -36,25 +46,137 @@ BACKGROUND_FILE = "background.npy"
 CHROMA_DIR = "chroma"
 BM25_DIR = "bm25"
 BATCH = 32
+COPY_PAGE = 500  # records per request when a server generation is copied
 Kinds = str | Sequence[str] | None  # one kind, several, or None: every kind but answer cards
+log = logging.getLogger(__name__)
 
 
-def _client(generation: Path) -> Any:  # chromadb.Client (its ClientAPI type lacks close())
+def on_server(settings: Settings | None) -> bool:
+    """Do the vectors live in a Chroma server (``INSPIRE_CHROMA_URL``)?"""
+    return settings is not None and bool(settings.chroma_url)
+
+
+def make_client(settings: Settings | None, generation: Path) -> Any:
+    """The Chroma client holding ``generation``'s vectors: an embedded client on its folder, or
+    a client of the Chroma server. Returns a chromadb.Client (its ClientAPI type lacks close())."""
     # Telemetry off: the assistant makes no network call it does not need.
-    settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
-    return chromadb.PersistentClient(path=str(generation / CHROMA_DIR), settings=settings)
+    chroma = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    if settings is None or not on_server(settings):
+        return chromadb.PersistentClient(path=str(generation / CHROMA_DIR), settings=chroma)
+    url = urlsplit(settings.chroma_url)
+    ssl = url.scheme == "https"
+    token = settings.chroma_token.get_secret_value()
+    if token:
+        chroma.chroma_client_auth_provider = "chromadb.auth.token_authn.TokenAuthClientProvider"
+        chroma.chroma_client_auth_credentials = token
+        chroma.chroma_auth_token_transport_header = settings.chroma_token_header
+    return chromadb.HttpClient(
+        host=url.hostname or "localhost",
+        port=url.port or (443 if ssl else 8000),
+        ssl=ssl,
+        settings=chroma,
+    )
 
 
-def _collections(client: Any, embeddings: Embeddings) -> tuple[Chroma, Chroma]:
+def close_client(client: Any) -> None:
+    """Close a Chroma client and, for a server's, its HTTP connections once its last user is gone
+    (chromadb leaves them to the garbage collector, which warns about each)."""
+    apis = [getattr(c, "_server", None) for c in (client, getattr(client, "_admin_client", None))]
+    client.close()
+    for api in apis:  # the client and its admin client, each with connections of its own
+        session = getattr(api, "_session", None)
+        if session is not None and not getattr(api, "_running", True):
+            session.close()
+
+
+def collection_names(settings: Settings | None, generation: Path) -> tuple[str, str]:
+    """The chunk and sentence collections of a generation."""
+    if not on_server(settings):
+        return "chunks", "sentences"
+    assert settings is not None
+    base = f"{settings.chroma_prefix}-{generation.name}"
+    return f"{base}-chunks", f"{base}-sentences"
+
+
+def store_id(settings: Settings) -> str:
+    """Where the vectors live, for the manifest: a generation built elsewhere is rebuilt."""
+    if not on_server(settings):
+        return ""  # embedded: the manifests written before server mode existed stay valid
+    return f"|chroma:{settings.chroma_url.rstrip('/')}/{settings.chroma_prefix}"
+
+
+def _collections(
+    client: Any, embeddings: Embeddings, names: tuple[str, str], create: bool = True
+) -> tuple[Chroma, Chroma]:
     def open_collection(name: str) -> Chroma:
         return Chroma(
             collection_name=name,
             embedding_function=embeddings,
             client=client,
             collection_configuration={"hnsw": {"space": "cosine"}},
+            create_collection_if_not_exists=create,
         )
 
-    return open_collection("chunks"), open_collection("sentences")
+    chunks, sentences = names
+    return open_collection(chunks), open_collection(sentences)
+
+
+def copy_collections(settings: Settings, source: Path, target: Path) -> None:
+    """Server mode: copy a generation's vectors into the collections of a new one (in embedded
+    mode copying the folder copied them). The local server cannot fork a collection."""
+    if not on_server(settings):
+        return
+    client = make_client(settings, target)
+    try:
+        pairs = zip(
+            collection_names(settings, source), collection_names(settings, target), strict=True
+        )
+        for old_name, new_name in pairs:
+            old = client.get_collection(old_name)
+            new = client.get_or_create_collection(
+                new_name, configuration={"hnsw": {"space": "cosine"}}
+            )
+            offset = 0
+            while True:
+                page = old.get(
+                    include=["embeddings", "documents", "metadatas"],
+                    limit=COPY_PAGE,
+                    offset=offset,
+                )
+                if not page["ids"]:
+                    break
+                new.add(
+                    ids=page["ids"],
+                    embeddings=page["embeddings"],
+                    documents=page["documents"],
+                    metadatas=page["metadatas"],
+                )
+                offset += len(page["ids"])
+    finally:
+        close_client(client)
+
+
+def drop_orphans(settings: Settings) -> list[str]:
+    """Server mode: delete this deployment's collections whose generation folder is gone (pruned,
+    or a failed build). Call it under the ingest lock. Returns the names deleted; a server that
+    cannot be reached is logged and left for the next call."""
+    if not on_server(settings):
+        return []
+    pattern = re.compile(rf"{re.escape(settings.chroma_prefix)}-(.+)-(?:chunks|sentences)")
+    dropped = []
+    try:
+        client = make_client(settings, settings.index_dir)
+        try:
+            for collection in client.list_collections():
+                found = pattern.fullmatch(collection.name)
+                if found and not (settings.index_dir / found.group(1)).is_dir():
+                    client.delete_collection(collection.name)
+                    dropped.append(collection.name)
+        finally:
+            close_client(client)
+    except Exception:  # clean-up only: the next ingest tries again
+        log.warning("Could not delete old index collections from the Chroma server", exc_info=True)
+    return dropped
 
 
 def cosines(matrix: np.ndarray, vector: np.ndarray) -> np.ndarray:
@@ -94,11 +216,14 @@ class CardScores:
 class IndexWriter:
     """Applies changes to a generation being built (a copy of the live one, or empty)."""
 
-    def __init__(self, generation: Path, embeddings: Embeddings) -> None:
+    def __init__(
+        self, generation: Path, embeddings: Embeddings, settings: Settings | None = None
+    ) -> None:
         self.generation = generation
         self._embeddings = embeddings
-        self._client = _client(generation)
-        self._chunks_store, self._sentences_store = _collections(self._client, embeddings)
+        self._client = make_client(settings, generation)
+        names = collection_names(settings, generation)
+        self._chunks_store, self._sentences_store = _collections(self._client, embeddings, names)
         self.chunks = read_chunks(generation)
 
     def remove_sources(self, sources: Iterable[str]) -> None:
@@ -179,7 +304,7 @@ class IndexWriter:
         self.close()
 
     def close(self) -> None:
-        self._client.close()
+        close_client(self._client)
 
 
 def _sentence_metadata(chunk: Chunk, sentence: Sentence) -> dict[str, Any]:
@@ -194,10 +319,24 @@ def _sentence_metadata(chunk: Chunk, sentence: Sentence) -> dict[str, Any]:
 class KnowledgeIndex:
     """Read side of a generation: dense and lexical search, chunk and sentence look-ups."""
 
-    def __init__(self, generation: Path, embeddings: Embeddings) -> None:
+    def __init__(
+        self, generation: Path, embeddings: Embeddings, settings: Settings | None = None
+    ) -> None:
         self.generation = generation
-        self._client = _client(generation)
-        self._chunks_store, self._sentences_store = _collections(self._client, embeddings)
+        self._client = make_client(settings, generation)
+        names = collection_names(settings, generation)
+        try:  # a server generation must exist: never read an empty stand-in
+            stores = _collections(self._client, embeddings, names, create=not on_server(settings))
+        except NotFoundError as exc:
+            close_client(self._client)
+            raise IndexMissingError(
+                f"the Chroma server has no collections for {generation.name}: run "
+                "`inspire-bot ingest` (the index was built for another vector store)"
+            ) from exc
+        except BaseException:
+            close_client(self._client)
+            raise
+        self._chunks_store, self._sentences_store = stores
         self.chunks = read_chunks(generation)
         self._lexical = LexicalIndex.load(generation / BM25_DIR)
         self._background = np.load(generation / BACKGROUND_FILE)
@@ -310,4 +449,4 @@ class KnowledgeIndex:
         return out
 
     def close(self) -> None:
-        self._client.close()
+        close_client(self._client)
