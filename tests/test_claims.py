@@ -1,0 +1,78 @@
+"""Claims in the database: two processes reading the same rows, one of them acts."""
+
+import datetime as dt
+import os
+import uuid
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from bot import claims
+from bot.db import Database
+
+POSTGRES = os.environ.get("INSPIRE_TEST_DATABASE_URL", "")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request, tmp_path):
+    """An empty database: a SQLite file, or a PostgreSQL database of its own."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'claims.db'}"
+    elif not POSTGRES:
+        pytest.skip("no PostgreSQL reachable (set INSPIRE_TEST_DATABASE_URL; .ci/run does)")
+    else:
+        name = f"inspire_claims_{uuid.uuid4().hex[:12]}"
+        server = create_engine(POSTGRES, isolation_level="AUTOCOMMIT")
+        with server.connect() as connection:
+            connection.execute(text(f"CREATE DATABASE {name}"))
+        url = make_url(POSTGRES).set(database=name).render_as_string(hide_password=False)
+    db = Database(url)
+    db.initialize()
+    yield db
+    db.shutdown()
+    if request.param == "postgresql":
+        with server.connect() as connection:
+            connection.execute(text(f"DROP DATABASE {name} WITH (FORCE)"))
+        server.dispose()
+
+
+def test_an_update_is_taken_once_and_forgotten_after_a_day(database):
+    assert claims.claim_update(database, 501)
+    assert not claims.claim_update(database, 501)  # Telegram again, or another replica
+    assert claims.claim_update(database, 502)
+    assert claims.purge_updates(database) == 0
+    assert claims.purge_updates(database, dt.datetime.now() + dt.timedelta(days=2)) == 2
+
+
+def test_a_reminder_read_by_two_replicas_is_sent_by_one(database):
+    database.subscribe(7, "call-1", "", "fr")
+    [first] = database.subscriptions()
+    [second] = database.subscriptions()  # the other replica's read, before either sends
+    assert claims.claim_reminder(database, first, {30})
+    assert not claims.claim_reminder(database, second, {30})
+    assert [s.sent() for s in database.subscriptions()] == [{30}]
+
+
+def test_a_reminder_that_failed_is_due_again(database):
+    database.subscribe(7, "call-1", "", "fr")
+    database.mark_reminded(database.subscriptions()[0].id, {30})
+    [subscription] = database.subscriptions()
+    assert claims.claim_reminder(database, subscription, {7})
+    claims.release_reminder(database, subscription, {7})
+    assert [s.sent() for s in database.subscriptions()] == [{30}]
+
+
+def test_an_opening_notice_is_taken_once(database):
+    database.subscribe(7, "next:erasmus", "", "fr")
+    [subscription] = database.subscriptions()
+    assert claims.take_subscription(database, subscription.id)
+    assert not claims.take_subscription(database, subscription.id)
+
+
+def test_dossiers_by_state_and_a_database_that_answers(database, tmp_path):
+    assert claims.handoff_states(database) == {}
+    assert claims.reachable(database)
+    gone = Database(f"sqlite:///{tmp_path / 'missing' / 'x.db'}", timeout=0.5)
+    assert not claims.reachable(gone)
+    gone.shutdown()
