@@ -20,16 +20,13 @@ from pydantic import BaseModel
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
-from .catalogue import DEFAULT
 from .db import Audit, Database, Handoff, Outbox, ReferentChat, naive_utc, utcnow
-from .dialogue.replies import TELEGRAM_LIMIT, escape, telegram_length
-from .dialogue.texts import referent_text, text
+from .dialogue import dossiers
 from .referents import Directory, Network
 
 MAX_ATTEMPTS = 8
 CLAIM_LEASE = dt.timedelta(minutes=2)  # longer than any send with its retries
 AT_MOST_ONCE = ("delivered", "taken", "closed")  # notices to the user: never twice
-DOSSIER_LIMIT = TELEGRAM_LIMIT - 200  # room for the lines added when it is taken and closed
 JOIN_ATTEMPTS = 5  # failed /referent_join codes a chat may try…
 JOIN_WINDOW = dt.timedelta(hours=1)  # …within this window
 ERASED = "[effacé]"
@@ -79,38 +76,6 @@ class Pending:
     html: str
     buttons: list[list[tuple[str, str]]]
     edit_message_id: int | None = None  # set: edit that message rather than send a new one
-
-
-def dossier_html(handoff: Handoff, network_name: str, lang: str = DEFAULT) -> str:
-    """The dossier as its referent chat sees it, in ``lang`` (French by default)."""
-    lines = [
-        referent_text("dossier_title", lang, id=handoff.id, network=escape(network_name)),
-        f"<b>{escape(handoff.name)}</b>, {escape(handoff.role)} — {escape(handoff.authority)}",
-        " · ".join(escape(x) for x in (handoff.email, handoff.phone) if x),
-        "",
-        referent_text("dossier_question", lang, question=escape(handoff.question)),
-    ]
-    context = [f"• {escape(item)}" for item in json.loads(handoff.context or "[]")]
-    history = [line for line in (handoff.history or "").split("\n") if line]
-    tail = ["", referent_text("dossier_hint", lang), *([""] if history else []), *history]
-    # one message, so that it can be replied to and edited: the oldest exchanges give way
-    while context and telegram_length("\n".join([*lines, "", *context, *tail])) > DOSSIER_LIMIT:
-        context.pop(0)
-    if context:
-        lines += ["", referent_text("dossier_context", lang), *context]
-    return "\n".join(lines + tail)
-
-
-def dossier_buttons(handoff_id: int, lang: str = DEFAULT) -> list[list[tuple[str, str]]]:
-    """Take / Close under a dossier."""
-    take = referent_text("button_take", lang)
-    close = referent_text("button_close", lang)
-    return [[(take, f"ho:take:{handoff_id}"), (close, f"ho:close:{handoff_id}")]]
-
-
-def state_name(state: str, lang: str = DEFAULT) -> str:
-    """A dossier state in words of ``lang`` (``taken`` → "prise en charge")."""
-    return referent_text(f"state_{state}", lang)
 
 
 class Handoffs:
@@ -276,8 +241,8 @@ class Handoffs:
             handoff_id=handoff.id,
             purpose="dossier",
             chat_id=chat_id,
-            html=dossier_html(handoff, network.name),
-            buttons=json.dumps(dossier_buttons(handoff.id), ensure_ascii=False),
+            html=dossiers.dossier_html(handoff, network.name),
+            buttons=json.dumps(dossiers.dossier_buttons(handoff.id), ensure_ascii=False),
         )
 
     def pending(self, limit: int = 50) -> list[Pending]:
@@ -357,7 +322,7 @@ class Handoffs:
             row.failed = permanent or row.attempts >= MAX_ATTEMPTS
             handoff = session.get(Handoff, row.handoff_id) if row.handoff_id else None
             if row.failed and row.purpose == "reply" and handoff and handoff.referent_chat_id:
-                html = referent_text("reply_failed", id=handoff.id)  # the referent must know
+                html = dossiers.reply_failed(handoff.id)  # the referent must know
                 session.add(
                     Outbox(
                         handoff_id=handoff.id,
@@ -392,19 +357,19 @@ class Handoffs:
             handoff.state = target
             handoff.updated_at = utcnow()
             when = naive_utc(self.clock()).strftime("%d/%m/%Y %H:%M UTC")
-            line = referent_text(f"history_{target}", who=escape(who or "?"), when=when)
+            line = dossiers.history_line(target, who, when)
             handoff.history = "\n".join(x for x in (handoff.history, line) if x)
             session.add(self._notice(handoff, target))
             if handoff.referent_chat_id and handoff.referent_message_id:
                 owner = self.directory.by_id(handoff.network_id)
-                buttons = dossier_buttons(handoff.id)
+                buttons = dossiers.dossier_buttons(handoff.id)
                 left = [] if target == "closed" else [[b for b in buttons[0] if "close" in b[1]]]
                 session.add(
                     Outbox(
                         handoff_id=handoff.id,
                         purpose="edit",
                         chat_id=handoff.referent_chat_id,
-                        html=dossier_html(handoff, owner.name if owner else ""),
+                        html=dossiers.dossier_html(handoff, owner.name if owner else ""),
                         buttons=json.dumps(left, ensure_ascii=False),
                         edit_message_id=handoff.referent_message_id,
                     )
@@ -425,11 +390,8 @@ class Handoffs:
                 )
             )
             signature = self.directory.by_id(network)
-            html = text(
-                handoff.language,
-                "handoff_reply",
-                network=escape(signature.name if signature else network),
-                message=escape(message),
+            html = dossiers.referent_reply(
+                handoff.language, signature.name if signature else network, message
             )
             session.add(
                 Outbox(
@@ -453,9 +415,7 @@ class Handoffs:
             destination = handoff.referent_chat_id or self.referent_chat(handoff.network_id)
             if destination is None:
                 return Thread(outcome="waiting", handoff_id=handoff.id)
-            html = referent_text(
-                "user_reply", id=handoff.id, name=escape(handoff.name), message=escape(message)
-            )
+            html = dossiers.user_reply(handoff, message)
             session.add(
                 Outbox(handoff_id=handoff.id, purpose="user_reply", chat_id=destination, html=html)
             )
@@ -477,9 +437,7 @@ class Handoffs:
 
     def _notice(self, handoff: Handoff, state: str) -> Outbox:
         network = self.directory.by_id(handoff.network_id)
-        html = text(
-            handoff.language, f"handoff_{state}", network=escape(network.name if network else "")
-        )
+        html = dossiers.notice(handoff.language, state, network.name if network else "")
         return Outbox(handoff_id=handoff.id, purpose=state, chat_id=handoff.user_chat_id, html=html)
 
     # --- personal data ---------------------------------------------------------------------------
@@ -546,7 +504,7 @@ def _blank(session: Session, handoff_id: int, chat_id: int, message_id: int, rea
             handoff_id=handoff_id,
             purpose="edit",
             chat_id=chat_id,
-            html=referent_text(reason, id=handoff_id),
+            html=dossiers.erased(reason, handoff_id),
             edit_message_id=message_id,
         )
     )

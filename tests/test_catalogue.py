@@ -11,8 +11,8 @@ import pytest
 from bot import catalogue
 from bot.catalogue import UnknownMessage, plural, table, translate
 from bot.db import Handoff
+from bot.dialogue.dossiers import dossier_buttons, dossier_html, state_name
 from bot.dialogue.texts import LANGUAGE_NAMES, UI_LANGUAGES, text, ui_language
-from bot.handoffs import dossier_buttons, dossier_html, state_name
 
 LANGS = catalogue.LANGUAGES
 OTHERS = [lang for lang in LANGS if lang != catalogue.DEFAULT]

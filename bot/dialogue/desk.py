@@ -9,8 +9,9 @@ from collections.abc import Callable
 from ..catalogue import DEFAULT
 from ..config import Settings
 from ..db import Database, Handoff
-from ..handoffs import Erasure, Handoffs, state_name
+from ..handoffs import Erasure, Handoffs
 from ..referents import Directory
+from .dossiers import state_name
 from .events import Who
 from .replies import Button, Reply, Step, escape
 from .store import FlowStore
