@@ -9,22 +9,15 @@ import pytest
 from bot.db import Database, Outbox
 from bot.handoffs import CLAIM_LEASE, Handoffs, Request
 from bot.referents import load_directory
+from tests.fakes.clock import Clock
 
 REPO = Path(__file__).resolve().parent.parent
 REFERENT, USER = -100500, 11
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = dt.datetime(2027, 1, 10, 12, tzinfo=dt.UTC)
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-
 @pytest.fixture
 def clock() -> Clock:
-    return Clock()
+    return Clock(dt.datetime(2027, 1, 10, 12, tzinfo=dt.UTC))
 
 
 @pytest.fixture

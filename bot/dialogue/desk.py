@@ -94,18 +94,8 @@ class Desk:
         lines = [self._say(who, "dossiers_title", network=escape(name))]
         buttons = []
         for h in found:
-            line = self._say(
-                who,
-                "dossier_line",
-                id=h.id,
-                state=state_name(h.state, self._lang(who)),
-                name=h.name,
-                role=h.role,
-                authority=h.authority,
-                contact=_contact(h),
-                question=h.question[:120],
-            )
-            lines.append(escape(line))
+            state = state_name(h.state, self._lang(who))
+            lines.append(self._line(who, "dossier_line", h, 120, state=state))
             buttons.append(
                 [Button(f"✋ {h.id}", f"ho:take:{h.id}"), Button(f"✅ {h.id}", f"ho:close:{h.id}")]
             )
@@ -119,19 +109,24 @@ class Desk:
         lines = [self._say(who, "waiting_title")]
         for h in found:
             network = self.directory.by_id(h.network_id)
-            line = self._say(
-                who,
-                "waiting_line",
-                id=h.id,
-                network=network.name if network else h.network_id,
-                name=h.name,
-                role=h.role,
-                authority=h.authority,
-                contact=_contact(h),
-                question=h.question[:300],
-            )
-            lines.append(escape(line))
+            name = network.name if network else h.network_id
+            lines.append(self._line(who, "waiting_line", h, 300, network=name))
         return Step([Reply("\n".join(lines))])
+
+    def _line(self, who: Who, key: str, h: Handoff, chars: int, **values: object) -> str:
+        """One dossier in a list: who, their contact, the start of the question."""
+        line = self._say(
+            who,
+            key,
+            id=h.id,
+            name=h.name,
+            role=h.role,
+            authority=h.authority,
+            contact=_contact(h),
+            question=h.question[:chars],
+            **values,
+        )
+        return escape(line)
 
     def forget(self, who: Who) -> Step:
         """/forget: erase everything kept about this person, and say what was erased."""

@@ -14,21 +14,14 @@ from bot.dialogue.events import Command, Contact, Tap, Text, Who
 from bot.dialogue.flows import Flows
 from bot.dialogue.store import FlowStore
 from bot.services import Services
+from tests.fakes.clock import Clock
 
 USER = Who(chat_id=7001, user_id=7001, lang="fr", bot_username="inspire_test_bot")
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = dt.datetime.now(dt.UTC)  # the services' own store runs on the real clock
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-
 @pytest.fixture
 def clock() -> Clock:
-    return Clock()
+    return Clock()  # starts at the real time, as the services' own store
 
 
 @pytest.fixture
