@@ -1,6 +1,7 @@
-"""The reliability suite: every failure mode of issue 10, and the ones that already held, run as
-real tests (real processes, the fake Bot API on 127.0.0.1, 1,000 generated hostile updates), then
-printed as a table ``case | expected | result`` with the count, the date and the machine.
+"""The reliability suite: every failure mode of issues 10 and 13, and the ones that already held,
+run as real tests (real processes, the fake Bot API on 127.0.0.1, hostile PDFs, 1,000 generated
+hostile updates), then printed as a table ``case | expected | result`` with the count, the date
+and the machine.
 
     python benchmarks/reliability.py            # about three minutes
     python benchmarks/reliability.py --markdown # the table as in the README
@@ -201,8 +202,8 @@ CASES: list[tuple[str, str, str]] = [  # (test, case, expected)
     # --- what already held ------------------------------------------------------------------
     (
         "reliability/test_processes.py::test_kill_9_at_every_phase_of_an_ingest_keeps_the_index_serving",
-        "kill -9 at 8 points of an ingest (real process)",
-        "an index always serving, no lock left",
+        "kill -9 at 8 points of an ingest (real process), then a restart",
+        "an index always serving, no lock left; the restart finishes the ingest",
     ),
     (
         "index/test_builder.py::test_a_second_concurrent_ingest_is_refused",
@@ -217,8 +218,43 @@ CASES: list[tuple[str, str, str]] = [  # (test, case, expected)
     ("index/test_sources.py::test_truncated_pdf_is_skipped", "a truncated PDF", "skipped"),
     ("index/test_sources.py::test_encrypted_pdf_is_skipped", "an encrypted PDF", "skipped"),
     (
+        "index/test_hostile_pdfs.py::test_a_zero_byte_pdf_is_skipped_as_empty",
+        "a zero-byte PDF",
+        "skipped: 'Cannot read an empty file'",
+    ),
+    (
+        "index/test_hostile_pdfs.py::test_a_decompression_bomb_is_skipped_at_the_decompression_limit",
+        "a decompression bomb (1 KB PDF, page inflating to 200 MB)",
+        "skipped: decompression limit",
+    ),
+    (
+        "index/test_hostile_pdfs.py::test_a_page_tree_containing_itself_is_skipped",
+        "a PDF page tree containing itself",
+        "skipped: 'cyclic page references'",
+    ),
+    (
+        "index/test_hostile_pdfs.py::test_an_xref_whose_prev_points_at_itself_is_read_once",
+        "a PDF whose xref /Prev points at itself",
+        "read once, indexed",
+    ),
+    (
+        "index/test_hostile_pdfs.py::test_a_pdf_of_as_many_pages_as_the_cap_is_indexed_page_by_page",
+        "a 500-page PDF (the default page cap)",
+        "indexed, every page, within the default limits",
+    ),
+    (
+        "index/test_hostile_pdfs.py::test_the_ingest_goes_on_past_every_hostile_pdf",
+        "the five PDFs above in one ingest",
+        "the ingest finishes, the other files indexed",
+    ),
+    (
         "telegram/test_faults.py::test_429_is_waited_out_and_the_message_delivered_once",
         "Bot API 429",
+        "waited out, delivered once",
+    ),
+    (
+        "telegram/test_faults.py::test_a_burst_of_429_as_long_as_the_retries_is_waited_out",
+        "Bot API 429 three times in a row",
         "waited out, delivered once",
     ),
     (
@@ -227,9 +263,24 @@ CASES: list[tuple[str, str, str]] = [  # (test, case, expected)
         "polling goes on",
     ),
     (
+        "telegram/test_faults.py::test_polling_survives_a_request_that_times_out",
+        "Bot API getUpdates hanging past the read timeout",
+        "polling goes on, the question answered",
+    ),
+    (
+        "telegram/test_observability.py::test_a_409_conflict_is_shown_by_healthz",
+        "Bot API 409 (another instance polling)",
+        "/healthz 503 'telegram_conflict', counted in /metrics, answers go on",
+    ),
+    (
         "telegram/test_faults.py::test_a_blocked_bot_marks_the_chat_inactive_without_retrying",
         "Bot API 403 (blocked)",
         "chat marked inactive, no retry",
+    ),
+    (
+        "telegram/test_handoff.py::test_a_crash_between_commit_and_send_is_made_good_at_start",
+        "crash between a dossier's commit and its sending",
+        "sent at restart, once (dossier and 'delivered' notice)",
     ),
     (
         "telegram/test_handoff.py::test_a_referent_of_another_network_can_neither_see_nor_act",

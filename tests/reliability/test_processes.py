@@ -16,6 +16,7 @@ from bot.assistant import Assistant
 from bot.config import Settings
 from bot.index.builder import DiskFullError, ingest
 from bot.index.generations import current_generation
+from bot.index.store import read_chunks
 from tests.fakes.hashing import HashingEmbeddings
 
 REPO = Path(__file__).resolve().parents[2]
@@ -85,13 +86,36 @@ def test_kill_9_at_every_phase_of_an_ingest_keeps_the_index_serving(
         assert assistant.search("réseau Horizon")
         assistant.shutdown()
         outcomes.append(now == live)
-    ingest(settings, embeddings)  # no lock left behind, no debris in the way
     assert any(outcomes)  # some kills landed before the swap
     kept = sum(outcomes)
+    # a new file, an ingest killed early while it reads it, then the restart finishes the ingest
+    (settings.knowledge_dir / "programme" / "annexe-finale.md").write_text(
+        "# Annexe finale\n\nLe réseau Horizon ouvre une antenne à Tulle.\n"
+    )
+    process = _ingest_process(root)
+    assert process.stdout is not None and process.stdout.readline().strip() == "ready"
+    time.sleep(duration / (2 * KILL_POINTS))
+    process.send_signal(signal.SIGKILL)
+    process.wait(30)
+    process.stdout.close()
+    assert current_generation(settings.index_dir) is not None
+    restart = ingest(settings, embeddings)  # no lock left behind, no debris in the way
+    generation = current_generation(settings.index_dir)
+    assert generation is not None
+    chunks = read_chunks(generation)
+    knowledge = {
+        str(p.relative_to(settings.knowledge_dir))
+        for p in settings.knowledge_dir.rglob("*")
+        if p.is_file()
+    }
+    assert {c.source for c in chunks.values()} == knowledge
+    assert any("antenne à Tulle" in c.text for c in chunks.values())
+    finished = "added the new file" if restart.added else "found it already published"
     record_property(
         "detail",
         f"{KILL_POINTS}/{KILL_POINTS} kills: an index serving "
-        f"({kept} the previous, {KILL_POINTS - kept} the new)",
+        f"({kept} the previous, {KILL_POINTS - kept} the new); "
+        f"after one more kill the restart {finished}",
     )
 
 

@@ -25,6 +25,17 @@ async def test_429_is_waited_out_and_the_message_delivered_once(bot, bot_api: Fa
     assert len(bot_api.sent(chat_id=CHAT)) == 1
 
 
+async def test_a_burst_of_429_as_long_as_the_retries_is_waited_out(bot, bot_api: FakeBotApi):
+    burst = {"retry_after": 1, "times": 3}  # as many as the limiter's retries
+    bot_api.fail_next("sendMessage", 429, "Too Many Requests: retry after 1", **burst)
+    bot_api.push(bot_api.message(CHAT, QUESTION))
+    await bot_api.wait_for_messages(CHAT, timeout=30)
+    await asyncio.sleep(0.3)
+    attempts = [c for c in bot_api.calls if c.method == "sendMessage" and c.chat_id == CHAT]
+    assert [c.failed for c in attempts] == [True, True, True, False]
+    assert len(bot_api.sent(chat_id=CHAT)) == 1
+
+
 async def test_polling_survives_server_errors(bot, bot_api: FakeBotApi):
     bot_api.fail_next("getUpdates", 502, "Bad Gateway")
     bot_api.fail_next("getUpdates", 500, "Internal Server Error")
