@@ -1,5 +1,5 @@
 """The ``inspire-bot`` command line: ``ask``, ``ingest``, ``cards``, ``calls``, ``referent``,
-``run``, ``chat`` and ``eval``."""
+``run``, ``chat``, ``eval`` and ``db``."""
 
 from __future__ import annotations
 
@@ -72,6 +72,15 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--webhook", action="store_true", help="serve PTB's webhook instead")
     commands.add_parser("chat", help="talk to the assistant in this terminal (no Telegram)")
 
+    db = commands.add_parser("db", help="the database schema (migrated at every start too)")
+    db_commands = db.add_subparsers(dest="db_command", required=True)
+    db_commands.add_parser("upgrade", help="migrate the database to the latest revision")
+    db_commands.add_parser("current", help="print the revision the database is at")
+    revision = db_commands.add_parser(
+        "revision", help="write a new revision from the models' changes (for developers)"
+    )
+    revision.add_argument("message", help="what the revision changes, in a few words")
+
     evaluate = commands.add_parser("eval", help="retrieval and answer quality on a gold set")
     evaluate.add_argument("--gold", default="benchmarks/gold.yaml", help="gold question file")
     evaluate.add_argument("--json", action="store_true", help="print the figures as JSON")
@@ -109,6 +118,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _referent(settings, args.text, args.json)
         if args.command == "run":
             return _run(settings, args.webhook)
+        if args.command == "db":
+            return _db(settings, args.db_command, getattr(args, "message", ""))
         if args.command == "chat":
             from .services import Services
             from .terminal import chat
@@ -263,6 +274,32 @@ def _referent(settings: Settings, text: str, as_json: bool) -> int:
             f"elsewhere: {directory.national.name}, {directory.national.website}"
         )
     return 0
+
+
+def _db(settings: Settings, command: str, message: str) -> int:
+    """``db upgrade`` and ``db current`` on the configured database; ``db revision`` compares the
+    models with a scratch database and writes the difference as the next revision."""
+    from . import migrations
+    from .db import Database
+
+    if command == "revision":
+        print(f"written {migrations.revision(message)}: check it, then commit it")
+        return 0
+    if not settings.database_url:  # the default SQLite file, in the data folder
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    database = Database(settings.database, settings.database_timeout)
+    try:
+        if command == "upgrade":
+            database.initialize()
+        revision = database.revision()
+    finally:
+        database.shutdown()
+    head = migrations.head()
+    if revision == head:
+        print(f"{revision} (head)")
+        return 0
+    print(f"{revision or 'none'} (the latest is {head}: run `inspire-bot db upgrade`)")
+    return 1
 
 
 def _run(settings: Settings, webhook: bool) -> int:

@@ -22,7 +22,6 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
-    Engine,
     Integer,
     String,
     Text,
@@ -30,10 +29,8 @@ from sqlalchemy import (
     create_engine,
     delete,
     func,
-    inspect,
     select,
 )
-from sqlalchemy import text as sql_text
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
@@ -232,24 +229,6 @@ class ProcessedUpdate(Base):
     at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
 
 
-def _add_missing_columns(engine: Engine) -> None:
-    """``create_all`` makes missing tables only: add the nullable columns of the models that an
-    older database lacks (every one, so that a new column cannot be forgotten here)."""
-    present = inspect(engine)
-    with engine.begin() as connection:
-        for table in Base.metadata.sorted_tables:
-            if not present.has_table(table.name):
-                continue
-            have = {c["name"] for c in present.get_columns(table.name)}
-            for column in table.columns:
-                if column.name in have or not column.nullable or column.primary_key:
-                    continue
-                kind = column.type.compile(dialect=engine.dialect)
-                connection.execute(
-                    sql_text(f"ALTER TABLE {table.name} ADD COLUMN {column.name} {kind}")
-                )
-
-
 def _timeouts(url: str, seconds: float) -> dict[str, Any]:
     """Engine options so that a stopped or frozen database fails fast instead of hanging."""
     options: dict[str, Any] = {"pool_pre_ping": True}
@@ -288,7 +267,7 @@ def chat_hash(chat_id: int) -> str:
 
 
 class Database:
-    """Owns the engine; ``initialize()`` creates the schema, ``shutdown()`` releases it."""
+    """Owns the engine; ``initialize()`` migrates the schema, ``shutdown()`` releases it."""
 
     def __init__(self, url: str, timeout: float = 5.0) -> None:
         self.url = url
@@ -299,8 +278,17 @@ class Database:
         self._backlog = threading.BoundedSemaphore(STATISTICS_BACKLOG)
 
     def initialize(self) -> None:
-        Base.metadata.create_all(self._engine)
-        _add_missing_columns(self._engine)
+        """Migrate the schema to the latest revision (a database that the ``create_all`` of
+        earlier versions made is adopted: see ``bot/migrations``)."""
+        from .migrations import upgrade
+
+        upgrade(self._engine)
+
+    def revision(self) -> str | None:
+        """The migration the schema is at (None before the first ``initialize()``)."""
+        from .migrations import current
+
+        return current(self._engine)
 
     def shutdown(self) -> None:
         self._statistics.shutdown(wait=True, cancel_futures=True)
