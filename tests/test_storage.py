@@ -30,12 +30,19 @@ def database(request, tmp_path):
         pytest.skip("no PostgreSQL reachable (set INSPIRE_TEST_DATABASE_URL; .ci/run does)")
     db = Database(url)
     if request.param == "postgresql":
-        Base.metadata.drop_all(db._engine)
+        drop_tables(db)
     db.initialize()
     yield db
     if request.param == "postgresql":
-        Base.metadata.drop_all(db._engine)
+        drop_tables(db)
     db.shutdown()
+
+
+def drop_tables(database: Database) -> None:
+    """Every table of a shared PostgreSQL, the migrations' own included."""
+    Base.metadata.drop_all(database._engine)
+    with database._engine.begin() as connection:
+        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
 
 
 class Clock:

@@ -11,10 +11,11 @@ import pytest
 from sqlalchemy import create_engine
 from sqlalchemy.orm import sessionmaker
 
-from bot.db import Base, Database
+from bot.db import Database
 from bot.telegram import build_application
 from tests.fakes.bot_api import FakeBotApi
 from tests.telegram.conftest import running
+from tests.test_storage import drop_tables
 
 CHAT = 7007
 QUESTION = "Comment adhérer au réseau Horizon ?"
@@ -27,7 +28,7 @@ def test_concurrent_counts_are_all_recorded(tmp_path, backend):
     if not url:
         pytest.skip("no PostgreSQL reachable (set INSPIRE_TEST_DATABASE_URL; .ci/run does)")
     database = Database(url)
-    Base.metadata.drop_all(database._engine)
+    drop_tables(database)
     database.initialize()
     threads = [threading.Thread(target=database.count, args=("questions",)) for _ in range(120)]
     for thread in threads:
@@ -35,7 +36,7 @@ def test_concurrent_counts_are_all_recorded(tmp_path, backend):
     for thread in threads:
         thread.join()
     assert database.counters() == {"questions": 120}
-    Base.metadata.drop_all(database._engine)
+    drop_tables(database)
     database.shutdown()
 
 
