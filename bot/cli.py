@@ -19,6 +19,7 @@ from .calls import AUTHORITY_TYPES
 from .config import Settings, load_settings
 from .errors import InspireError
 from .language import SUPPORTED
+from .logs import use_log_format
 from .messages import message
 from .redaction import install_redaction
 
@@ -108,6 +109,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = load_settings()
         install_redaction(settings)
+        use_log_format(settings)
         if args.command == "ingest":
             return _ingest(settings, args.rebuild)
         if args.command == "calls":

@@ -100,6 +100,7 @@ class Settings(BaseSettings):
     # with long polling, /healthz and /metrics on this port (at webhook_listen); 0: not served
     # (with --webhook they are always served on the webhook's port)
     health_port: int = Field(default=0, ge=0, le=65535)
+    log_format: Literal["text", "json"] = "text"  # json: one object per line, for collectors
     rate_limit_per_minute: int = Field(default=20, ge=1)  # questions per user
     # Referents: join codes per network id (JSON, e.g. {"lianes": "…"}) and, optionally, the
     # chat each network's dossiers go to. Admins may use /stats.
