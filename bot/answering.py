@@ -30,7 +30,7 @@ from .intent import strip_greeting
 from .language import detect_language, normalize_language
 from .messages import message, plural
 from .retrieval import Hit, Mode, Retriever
-from .text import focus_question, fold, sanitize_question
+from .text import expand_texting, focus_question, fold, sanitize_question
 
 AnswerPath = Literal["card", "extractive", "abstain"]
 AnswerMode = Literal["extractive", "generated", "fallback"]
@@ -256,17 +256,20 @@ class Answerer:
                 error="empty_question",
                 path="abstain",
             )
-        query = f"{context} {text}" if context else text
+        asked = expand_texting(text) if language == "fr" else text  # what matching reads
+        query = f"{context} {asked}" if context else asked
         vector = self.retriever.embeddings.embed_query(query)
         match = None
         if context and kind is None:  # a follow-up that stands on its own ("combien ça coûte ?")
-            match = self.match_card(text, self.retriever.embeddings.embed_query(text))
+            match = self.match_card(asked, self.retriever.embeddings.embed_query(asked))
         if match is None and kind is None:
             match = self.match_card(query, vector)
         if match is not None:
             answer = self._card_answer(text, language, match)
         else:
             answer = self._extractive(text, query, vector, language, kind, mode, context)
+            rescue = self._rescue(answer, query, vector, language) if kind is None else None
+            answer = rescue or answer
         answer.truncated = truncated
         if truncated:
             note = plural(language, "truncated", self.settings.question_max_chars)
@@ -350,13 +353,20 @@ class Answerer:
         )
 
     def match_card(self, query: str, vector: list[float]) -> CardMatch | None:
-        """The answer card that clearly answers ``query``, if one does.
+        """The answer card that clearly answers ``query``, if one does (see :meth:`best_card`)."""
+        match = self.best_card(query, vector)
+        return match if match is not None and match.decisive(self.settings) else None
+
+    def best_card(self, query: str, vector: list[float]) -> CardMatch | None:
+        """The closest answer card to ``query``, with how clearly it wins.
 
         Each card scores its closest phrasing (cosine), plus half its closest answer translation
         (which carries the user's language), plus a tenth of its BM25 score relative to the best
         card's. The best card answers when its score reaches ``card_floor``, leads the next card
         by ``card_margin`` and its phrasing beats the off-topic background by
-        ``card_background_margin`` (all calibrated on the dev half of the gold set)."""
+        ``card_background_margin`` (all calibrated on the dev half of the gold set); when the
+        documents give no answer either, a best card above ``card_rescue_floor`` answers rather
+        than a refusal."""
         index = self.retriever.index
         if not index.cards:
             return None
@@ -375,10 +385,21 @@ class Answerer:
         card_id, score = ranked[0]
         second = ranked[1][1] if len(ranked) > 1 else 0.0
         background = index.background_similarity(qvec)
-        match = CardMatch(
-            index.cards[card_id], score, second, scores[card_id].phrasing - background
-        )
-        return match if match.decisive(self.settings) else None
+        return CardMatch(index.cards[card_id], score, second, scores[card_id].phrasing - background)
+
+    def _rescue(
+        self, answer: Answer, query: str, vector: list[float], language: str
+    ) -> Answer | None:
+        """The closest card, when it is near enough and the documents have no answer (or, for
+        a reader of another language, only French quotes)."""
+        floor = self.settings.card_rescue_floor
+        foreign = language != "fr" and self.settings.card_rescue_foreign
+        if floor <= 0 or answer.error is not None or not (answer.abstained or foreign):
+            return None
+        best = self.best_card(query, vector)
+        if best is None or best.score < floor or best.over_background < 0:
+            return None
+        return self._card_answer(answer.question, language, best)
 
     def card_label(self, card_id: str, lang: str) -> str | None:
         """A card's question in ``lang`` (its first phrasing in that language, else the first)."""

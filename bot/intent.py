@@ -454,7 +454,7 @@ _IDIOMS = _rx(
 )
 _ANAPHORA = _rx(
     r"\b(ca|cela|ceci|ce|celle|celui|celles|ceux|il|elle|ils|elles|y|en|lui|leur|leurs|dessus|"
-    r"la-bas|labas|pareil|it|its|this|that|they|them|those|these|such|one|ones|"
+    r"la-bas|labas|pareil|it|its|this|that|they|them|those|these|such|one|ones|there|"
     r"це|цього|цьому|цим|цей|ця|ці|там|воно|вони|їх|них|неї|нього|ним|така|такий|такі|"
     r"это|этого|этом|оно|они|их|"
     r"to|tego|tym|ten|tam|oni|one|ich|nich|tych|takie|taki)\b|\bc'"
@@ -511,7 +511,7 @@ def _thanks_statement(text: str) -> bool:
     tokens = words(text)
     return (
         "?" not in text
-        and 0 < len(tokens) <= 10
+        and 0 < len(tokens) <= 14
         and any(t in _THANKS or t in _FAREWELLS for t in tokens)
         and not _ASKING.search(_norm(text))
     )
@@ -583,7 +583,9 @@ def is_follow_up(text: str) -> bool:
     if not tokens or len(tokens) > 12:
         return False
     starts_with_a_grave = text.lstrip().translate(_APOSTROPHES).split("'")[0][:1] in ("à", "À")
-    if _CONNECTOR.match(folded) and len(tokens) <= 8 and not starts_with_a_grave:
+    # "et combien ?"; longer when it points back: "et ça nous coûte combien, on est aidés…"
+    points_back = len(tokens) <= 8 or bool(_ANAPHORA.search(_IDIOMS.sub(" ", folded)))
+    if _CONNECTOR.match(folded) and not starts_with_a_grave and points_back:
         return True
     definition = _DEFINITION.match(folded)
     if definition is not None:

@@ -135,3 +135,55 @@ def split_sentences(text: str) -> list[str]:
                 merged.append(piece.strip())
         units.extend(merged)
     return [u for u in units if len(u) >= 20 and sum(c.isalpha() for c in u) >= 12]
+
+
+# French as typed on a phone ("c koi", "ki peut", "cb ça coute") → the words it stands for, so
+# that matching sees the question a model and BM25 know
+_TEXTING_FR = {
+    "koi": "quoi",
+    "ki": "qui",
+    "ke": "que",
+    "kel": "quel",
+    "kelle": "quelle",
+    "kels": "quels",
+    "kelles": "quelles",
+    "koment": "comment",
+    "cmt": "comment",
+    "cb": "combien",
+    "cmb": "combien",
+    "pk": "pourquoi",
+    "pq": "pourquoi",
+    "pkoi": "pourquoi",
+    "qd": "quand",
+    "kan": "quand",
+    "bcp": "beaucoup",
+    "pr": "pour",
+    "ds": "dans",
+    "dc": "donc",
+    "tt": "tout",
+    "ns": "nous",
+    "vs": "vous",
+    "mm": "même",
+    "tjs": "toujours",
+    "ya": "il y a",
+    "jpeux": "je peux",
+    "jveux": "je veux",
+    "chui": "je suis",
+}
+_TEXTING_WORD = re.compile(
+    r"(?<![\w'’-])(" + "|".join(sorted(_TEXTING_FR, key=len, reverse=True)) + r")(?![\w'’-])",
+    re.IGNORECASE,
+)
+
+
+_TEXTING_C = re.compile(  # "c koi", "c combien", "c pour qui": "c'est" before what it asks
+    r"(?<![\w'’-])c (?=(koi|quoi|ki|qui|kel|quel|koment|comment|combien|cb|pour|quand|ou|où|"
+    r"possible|gratuit|obligatoire|payant|ouvert)\b)",
+    re.IGNORECASE,
+)
+
+
+def expand_texting(text: str) -> str:
+    """``c koi les reseaux ki gerent inspire`` → ``c'est quoi les reseaux qui gerent inspire``."""
+    text = _TEXTING_C.sub("c'est ", text)
+    return _TEXTING_WORD.sub(lambda m: _TEXTING_FR[m.group(1).lower()], text)

@@ -143,3 +143,22 @@ def test_a_related_card_is_offered_and_answers_on_its_own(carded):
     assert carded.card_label("horizon-cofinancing", "en") == (
         "What share of our actions does the ministry co-finance?"
     )
+
+
+def test_a_near_card_answers_a_foreign_reader_rather_than_french_quotes(carded, e5):
+    def assistant(**changes: object) -> Assistant:
+        service = Assistant(carded.settings.model_copy(update={"card_floor": 9.0, **changes}), e5)
+        service.initialize()
+        return service
+
+    rescuing, plain = assistant(card_rescue_floor=1.0), assistant(card_rescue_floor=0.0)
+    try:
+        polish = rescuing.answer("Jak przystąpić do sieci Horizon?")
+        assert (polish.path, polish.card, polish.language) == ("card", "horizon-join", "pl")
+        assert plain.answer("Jak przystąpić do sieci Horizon?").path == "extractive"
+        french = rescuing.answer("Comment adhérer au réseau Horizon ?")  # quotes are its own
+        assert french.path == "extractive"
+        assert rescuing.answer("Quelle est la recette de la tarte aux pommes ?").abstained
+    finally:
+        rescuing.shutdown()
+        plain.shutdown()

@@ -606,6 +606,8 @@ FOLLOW_UPS = [
     "cb ca coute",
     "ca sert a quoi",
     "Deadline?",
+    "et ça coûte combien, on est aidés à quelle hauteur ?",  # long, but points back
+    "and who's the person to write to there?",
 ]
 
 STANDALONE = [
@@ -662,3 +664,14 @@ def test_a_greeting_before_a_question_is_dropped():
     assert strip_greeting("Dzień dobry! Jak dołączyć?") == "Jak dołączyć?"
     assert strip_greeting("Comment rejoindre INSPIRE ?") == "Comment rejoindre INSPIRE ?"
     assert strip_greeting("Merci, et pour la Moldavie ?") == "et pour la Moldavie ?"
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Bonne journée et merci pour toutes ces infos, je fais suivre à notre maire.",
+        "Thank you so much, very clear, I will pass it on to the mayor.",
+    ],
+)
+def test_a_longer_thank_you_without_a_question_is_small_talk(message):
+    assert classify(message) == "smalltalk"

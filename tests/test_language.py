@@ -13,10 +13,19 @@ from bot.language import detect_language, normalize_language
         ("Как присоединиться к программе?", "uk"),  # Cyrillic is answered in Ukrainian
         ("INSPIRE", "fr"),
         ("🙂🙂", "fr"),
+        ("Kto odpowiada za program w naszym regionie?", "pl"),
+        ("Czy nasze miasto moze wziac udzial w programie?", "pl"),  # no diacritics
+        ("c koi le programme ? on peut en faire partie ?", "fr"),
+        ("do u guys help with travel costs for our mayor?", "en"),
     ],
 )
 def test_detect_language(text, expected):
     assert detect_language(text) == expected
+
+
+@pytest.mark.parametrize("interface", ["pl", "en"])  # "program" is both
+def test_a_tie_goes_to_the_interface_language(interface):
+    assert detect_language("Program INSPIRE ?", default=interface) == interface
 
 
 def test_normalize_language():

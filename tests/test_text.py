@@ -1,4 +1,6 @@
-from bot.text import fold, repair_pdf_text, sanitize_question, split_sentences
+import pytest
+
+from bot.text import expand_texting, fold, repair_pdf_text, sanitize_question, split_sentences
 
 
 def test_repair_joins_hyphenated_and_wrapped_lines():
@@ -47,3 +49,17 @@ def test_split_sentences_respects_abbreviations_and_drops_blanks():
 
 def test_fold():
     assert fold("Élus ÉTRANGÈRES") == "elus etrangeres"
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("c koi les reseaux ki gerent inspire", "c'est quoi les reseaux qui gerent inspire"),
+        ("cb ça coute ? pk signer", "combien ça coute ? pourquoi signer"),
+        ("ya des aides pr les petites communes", "il y a des aides pour les petites communes"),
+        ("La lettre C du programme", "La lettre C du programme"),  # no texting here
+        ("Kiev et Kharkiv", "Kiev et Kharkiv"),
+    ],
+)
+def test_french_typed_on_a_phone_is_read_as_words(typed, read):
+    assert expand_texting(typed) == read

@@ -26,6 +26,7 @@ from ..routing import Router
 from .replies import Button, Document, Reply, escape, link, to_plain
 from .texts import LANGUAGE_NAMES, UI_LANGUAGES, plural, referent_text, text
 
+CONTACT = "@contact"  # in place of a card: the last message asked for a person
 RECENT_ANSWERS = 5000
 CARDS_PER_PAGE = 3
 AIDES_TERRITOIRES = "https://aides-territoires.beta.gouv.fr"
@@ -149,8 +150,14 @@ class Dialogue:
         if intent == "injection":
             return Response("abstain", [Reply(text(lang, "injection_refusal"))])
         if intent == "contact":
+            self._remember_question(chat_id, message, CONTACT)
             return Response("contact", [self.contact(message, lang)])
         context = self._context(chat_id, message)
+        if context and chat_id is not None and self._recent[chat_id][2] == CONTACT:  # "and for…?"
+            route = self.router.route(message)
+            asked = message if route is not None and route.network else f"{context} {message}"
+            self._remember_question(chat_id, asked, CONTACT)
+            return Response("contact", [self.contact(asked, lang)])
         if intent == "funding" and context is None:  # "on est aidés à quelle hauteur ?" follows
             profile = self.profile(message, None, None)
             refine = Reply(
@@ -168,12 +175,18 @@ class Dialogue:
             )
             again = self.assistant.card_answer(previous, lang) if previous else None
             answer = again or answer
-        if chat_id is not None and not answer.abstained:
-            self._recent[chat_id] = (context or message, self.clock(), answer.card)
-            self._recent.move_to_end(chat_id)
-            while len(self._recent) > RECENT_ANSWERS:
-                self._recent.popitem(last=False)
+        if not answer.abstained:
+            self._remember_question(chat_id, context or message, answer.card)
         return Response(answer.path, [self.answer_reply(answer, lang)], answer)
+
+    def _remember_question(self, chat_id: int | None, question: str, card: str | None) -> None:
+        """Keep the chat's last question (and the card that answered it) for follow-ups."""
+        if chat_id is None:
+            return
+        self._recent[chat_id] = (question, self.clock(), card)
+        self._recent.move_to_end(chat_id)
+        while len(self._recent) > RECENT_ANSWERS:
+            self._recent.popitem(last=False)
 
     def ask(self, question: str, lang: str, chat_id: int | None = None) -> Reply:
         """Answer a question; the first reply of :meth:`respond`."""

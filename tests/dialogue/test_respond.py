@@ -109,3 +109,10 @@ def test_the_sources_of_an_answer_speak_its_language(dialogue):
     )
     page = dialogue.press(f"src:{key}", "fr").reply.html
     assert "Джерела" in page and "с. 1" in page
+
+
+def test_a_follow_up_to_a_contact_request_names_another_region(dialogue):
+    first = dialogue.respond("Quel est le contact de Lianes Coopération ?", "fr", chat_id=9101)
+    assert first.path == "contact" and "Lianes Coopération" in _text(first)
+    then = dialogue.respond("et pour la Gironde ?", "fr", chat_id=9101)
+    assert then.path == "contact" and "SO Coopération" in _text(then)
