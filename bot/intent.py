@@ -391,8 +391,8 @@ _FUNDING = _rx(
     r"(funding|money|a grant|grants|funds)|pay for)\b|\bget (funding|a grant|grants|money|funds)"
     r" (for|to)|\bmoney (for|to)\b|\bwhere (can|do|could|to|should) (we|i)? ?(find|get|look "
     r"for|apply for) (funding|money|grants?|funds)|\blooking for (funding|grants?|money|financ|"
-    r"funds)|\bcalls? for (proposals|projects|applications)|\bopen calls?|\b(eu|european) "
-    r"(funds?|funding|grants?)",
+    r"funds)|\bcalls? for (proposals|projects|applications)|\bopen (eu |european )?calls?|"
+    r"\b(eu|european) (funds?|funding|grants?|calls?)",
     # Ukrainian and Russian-influenced
     r"фінансуванн\w* (для|на|проєкт|проект|нашого|нашої|нашим|мого|моєї|ремонт|відбудов|громад|"
     r"школ|обмін)|\bгрант\w* (на|для)|\bгранти\b|\bгрантів\b|які (є )?(гранти|можливості "
