@@ -8,17 +8,16 @@ The PostgreSQL cases run in a database of their own on that server, dropped at t
 import os
 import shutil
 import threading
-import uuid
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, create_engine, inspect, text
-from sqlalchemy.engine import make_url
 
 from bot import migrations
 from bot.cli import main
 from bot.db import Base, Database
+from tests.databases import throwaway_postgres
 
 POSTGRES = os.environ.get("INSPIRE_TEST_DATABASE_URL", "")
 NEW_TABLES = {"flow_states", "user_settings", "processed_updates"}  # unknown to create_all days
@@ -32,16 +31,8 @@ def empty_url(request, tmp_path):
         return
     if not POSTGRES:
         pytest.skip("no PostgreSQL reachable (set INSPIRE_TEST_DATABASE_URL; .ci/run does)")
-    name = f"inspire_migrations_{uuid.uuid4().hex[:12]}"
-    server = create_engine(POSTGRES, isolation_level="AUTOCOMMIT")
-    with server.connect() as connection:
-        connection.execute(text(f"CREATE DATABASE {name}"))
-    try:
-        yield make_url(POSTGRES).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with server.connect() as connection:
-            connection.execute(text(f"DROP DATABASE {name} WITH (FORCE)"))
-        server.dispose()
+    with throwaway_postgres(POSTGRES, "inspire_migrations") as url:
+        yield url
 
 
 def _differences(engine: Engine) -> list:

@@ -11,19 +11,18 @@ import signal
 import socket
 import subprocess
 import sys
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
-from sqlalchemy import create_engine, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import select
 
 from bot.db import Database, Outbox
 from bot.handoffs import Handoffs, Request
 from bot.referents import load_directory
+from tests.databases import throwaway_postgres
 from tests.fakes.bot_api import TOKEN, FakeBotApi
 
 REPO = Path(__file__).resolve().parents[2]
@@ -41,16 +40,8 @@ def database_url(tmp_path: Path) -> Iterator[str]:
     if not POSTGRES:
         yield f"sqlite:///{tmp_path / 'replicas.db'}"
         return
-    name = f"inspire_replicas_{uuid.uuid4().hex[:12]}"
-    server = create_engine(POSTGRES, isolation_level="AUTOCOMMIT")
-    with server.connect() as connection:
-        connection.execute(text(f"CREATE DATABASE {name}"))
-    try:
-        yield make_url(POSTGRES).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with server.connect() as connection:
-            connection.execute(text(f"DROP DATABASE {name} WITH (FORCE)"))
-        server.dispose()
+    with throwaway_postgres(POSTGRES, "inspire_replicas") as url:
+        yield url
 
 
 def _free_port() -> int:
