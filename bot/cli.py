@@ -311,6 +311,7 @@ def _run(settings: Settings, webhook: bool) -> int:
     # python-telegram-bot: opt in to timedelta values now (its deprecation path)
     os.environ.setdefault("PTB_TIMEDELTA", "1")
     logging.getLogger().setLevel(logging.INFO)
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # its plugin set-up, at each start
     (run_webhook if webhook else run_polling)(settings, Services(settings))
     return 0
 
