@@ -21,7 +21,7 @@ UPDATE_MEMORY = dt.timedelta(days=1)  # Telegram stops redelivering an update we
 def claim_update(database: Database, update_id: int) -> bool:
     """Take a Telegram update for this process; False: another process (or an earlier delivery
     to this one) already took it."""
-    with database.session() as session, session.begin():
+    with database.on_every_message(), database.session() as session, session.begin():
         dialect = session.get_bind().dialect.name
         insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
         statement = (

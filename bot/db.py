@@ -13,7 +13,8 @@ import hashlib
 import json
 import logging
 import threading
-from collections.abc import Callable, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -39,6 +40,11 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sess
 
 log = logging.getLogger(__name__)
 STATISTICS_BACKLOG = 1000
+PAUSE_SECONDS = 10  # after a failure, the work done on every message fails at once this long
+
+
+class DatabaseUnavailable(SQLAlchemyError):
+    """The database failed lately; the work done on every message does not wait for it again."""
 
 
 class Base(DeclarativeBase):
@@ -276,6 +282,7 @@ class Database:
         self._statistics = ThreadPoolExecutor(1, thread_name_prefix="statistics")
         # statistics writes waiting (from many threads); beyond the backlog they are dropped
         self._backlog = threading.BoundedSemaphore(STATISTICS_BACKLOG)
+        self._paused_until = 0.0  # monotonic time (see on_every_message)
 
     def initialize(self) -> None:
         """Migrate the schema to the latest revision (a database that the ``create_all`` of
@@ -296,6 +303,19 @@ class Database:
 
     def session(self) -> Session:
         return self._sessions()
+
+    @contextlib.contextmanager
+    def on_every_message(self) -> Iterator[None]:
+        """Around the database work done for every message (flow state, chosen language, the
+        update claim): while the database is known to fail, it fails at once rather than after
+        the whole timeout, message after message; one failure pauses it ``PAUSE_SECONDS``."""
+        if time.monotonic() < self._paused_until:
+            raise DatabaseUnavailable("the database failed lately")
+        try:
+            yield
+        except SQLAlchemyError:
+            self._paused_until = time.monotonic() + PAUSE_SECONDS
+            raise
 
     def record_feedback(
         self,

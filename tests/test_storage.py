@@ -466,3 +466,23 @@ def test_forget_also_blanks_the_users_messages_relayed_to_the_referent_chat(hand
     edits = {p.edit_message_id: p.html for p in handoffs.pending() if p.chat_id == -100}
     assert set(edits) == {555, 600} and all("[effacé]" in html for html in edits.values())
     assert "06 12" not in _everything_about_marie(database)
+
+
+def test_after_a_failure_the_work_of_every_message_fails_at_once_for_a_while(tmp_path, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    from bot import db as db_module
+    from bot.db import PAUSE_SECONDS, DatabaseUnavailable
+
+    now = [1000.0]
+    monkeypatch.setattr(db_module.time, "monotonic", lambda: now[0])
+    database = Database(f"sqlite:///{tmp_path / 'pause.db'}")
+    database.initialize()
+    with pytest.raises(OperationalError), database.on_every_message():
+        raise OperationalError("SELECT 1", {}, Exception("database is locked"))
+    with pytest.raises(DatabaseUnavailable), database.on_every_message():
+        pytest.fail("the database was not asked again")
+    now[0] += PAUSE_SECONDS + 1
+    with database.on_every_message():  # tried again after the pause
+        assert database.counters() == {}
+    database.shutdown()

@@ -47,7 +47,7 @@ class FlowStore:
 
     def load(self, chat_id: int, user_id: int) -> State:
         """The state, with a flow silent for longer than the timeout already ended."""
-        with self.database.session() as session:
+        with self.database.on_every_message(), self.database.session() as session:
             row = session.get(FlowState, (chat_id, user_id))
             if row is None:
                 return State()
@@ -102,7 +102,7 @@ class FlowStore:
         """The interface language this person chose with /lang, if any."""
         if user_id in self._languages:
             return self._languages[user_id] or None
-        with self.database.session() as session:
+        with self.database.on_every_message(), self.database.session() as session:
             row = session.get(UserSettings, user_id)
         self._languages[user_id] = row.language if row is not None else ""
         return row.language if row is not None else None
