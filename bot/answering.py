@@ -259,17 +259,17 @@ class Answerer:
         asked = expand_texting(text) if language == "fr" else text  # what matching reads
         query = f"{context} {asked}" if context else asked
         vector = self.retriever.embeddings.embed_query(query)
-        match = None
+        match = best = None
         if context and kind is None:  # a follow-up that stands on its own ("combien ça coûte ?")
             match = self.match_card(asked, self.retriever.embeddings.embed_query(asked))
         if match is None and kind is None:
-            match = self.match_card(query, vector)
+            best = self.best_card(query, vector)
+            match = best if best is not None and best.decisive(self.settings) else None
         if match is not None:
             answer = self._card_answer(text, language, match)
         else:
             answer = self._extractive(text, query, vector, language, kind, mode, context)
-            rescue = self._rescue(answer, query, vector, language) if kind is None else None
-            answer = rescue or answer
+            answer = self._rescue(answer, best, language) or answer
         answer.truncated = truncated
         if truncated:
             note = plural(language, "truncated", self.settings.question_max_chars)
@@ -387,17 +387,14 @@ class Answerer:
         background = index.background_similarity(qvec)
         return CardMatch(index.cards[card_id], score, second, scores[card_id].phrasing - background)
 
-    def _rescue(
-        self, answer: Answer, query: str, vector: list[float], language: str
-    ) -> Answer | None:
-        """The closest card, when it is near enough and the documents have no answer (or, for
-        a reader of another language, only French quotes)."""
+    def _rescue(self, answer: Answer, best: CardMatch | None, language: str) -> Answer | None:
+        """The closest card (``best``, not decisive), when it is near enough and the documents
+        have no answer (or, for a reader of another language, only French quotes)."""
         floor = self.settings.card_rescue_floor
         foreign = language != "fr" and self.settings.card_rescue_foreign
-        if floor <= 0 or answer.error is not None or not (answer.abstained or foreign):
+        if best is None or floor <= 0 or answer.error is not None:
             return None
-        best = self.best_card(query, vector)
-        if best is None or best.score < floor or best.over_background < 0:
+        if not (answer.abstained or foreign) or best.score < floor or best.over_background < 0:
             return None
         return self._card_answer(answer.question, language, best)
 
