@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import SQLAlchemyError
 
-from .db import Database, Handoff, ProcessedUpdate, Subscription, utcnow
+from .db import Database, ProcessedUpdate, Subscription, utcnow
 
 UPDATE_MEMORY = dt.timedelta(days=1)  # Telegram stops redelivering an update well before that
 
@@ -79,20 +78,3 @@ def take_subscription(database: Database, subscription_id: int) -> bool:
     with database.session() as session, session.begin():
         result = session.execute(delete(Subscription).where(Subscription.id == subscription_id))
         return int(result.rowcount) == 1  # type: ignore[attr-defined]
-
-
-def handoff_states(database: Database) -> dict[str, int]:
-    """Dossiers by state (for the metrics)."""
-    with database.session() as session:
-        rows = session.execute(select(Handoff.state, func.count()).group_by(Handoff.state))
-        return {str(state): int(count) for state, count in rows}
-
-
-def reachable(database: Database) -> bool:
-    """Does the database answer a trivial query (within its time-outs)?"""
-    try:
-        with database.session() as session:
-            session.execute(select(1))
-    except SQLAlchemyError:
-        return False
-    return True

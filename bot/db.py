@@ -304,6 +304,15 @@ class Database:
     def session(self) -> Session:
         return self._sessions()
 
+    def reachable(self) -> bool:
+        """Does the database answer a trivial query (within its time-outs)?"""
+        try:
+            with self.session() as session:
+                session.execute(select(1))
+        except SQLAlchemyError:
+            return False
+        return True
+
     @contextlib.contextmanager
     def on_every_message(self) -> Iterator[None]:
         """Around the database work done for every message (flow state, chosen language, the

@@ -491,9 +491,13 @@ class Handoffs:
         """Dossiers by network and state."""
         out: dict[str, dict[str, int]] = {}
         with self.database.session() as session:
-            for row in session.scalars(select(Handoff)):
-                out.setdefault(row.network_id, {}).setdefault(row.state, 0)
-                out[row.network_id][row.state] += 1
+            rows = session.execute(
+                select(Handoff.network_id, Handoff.state, func.count()).group_by(
+                    Handoff.network_id, Handoff.state
+                )
+            )
+            for network, state, count in rows:
+                out.setdefault(str(network), {})[str(state)] = int(count)
         return out
 
 

@@ -98,6 +98,15 @@ class Conflicts:
         return {"count": self.count, "seconds_ago": ago, "recent": self.recent()}
 
 
+def by_state(per_network: dict[str, dict[str, int]]) -> dict[str, int]:
+    """Dossiers by network and state → by state."""
+    total: dict[str, int] = {}
+    for states in per_network.values():
+        for state, count in states.items():
+            total[state] = total.get(state, 0) + count
+    return total
+
+
 class HandoffStates(Collector):
     """Dossiers by state, read from the database at scrape time (nothing to keep in step)."""
 

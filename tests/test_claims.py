@@ -71,8 +71,14 @@ def test_an_opening_notice_is_taken_once(database):
 
 
 def test_dossiers_by_state_and_a_database_that_answers(database, tmp_path):
-    assert claims.handoff_states(database) == {}
-    assert claims.reachable(database)
+    from bot.metrics import by_state
+
+    assert by_state({}) == {}
+    assert by_state({"pdlci": {"new": 2, "taken": 1}, "lianes": {"new": 1}}) == {
+        "new": 3,
+        "taken": 1,
+    }
+    assert database.reachable()
     gone = Database(f"sqlite:///{tmp_path / 'missing' / 'x.db'}", timeout=0.5)
-    assert not claims.reachable(gone)
+    assert not gone.reachable()
     gone.shutdown()

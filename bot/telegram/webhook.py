@@ -19,7 +19,7 @@ from prometheus_client import CONTENT_TYPE_LATEST
 from telegram import Update
 from telegram.ext import Application
 
-from .. import claims, metrics
+from .. import metrics
 from ..errors import IndexMissingError
 from ..services import Services
 from .handlers import CONFLICTS
@@ -46,7 +46,7 @@ def _index_loaded(services: Services) -> bool:
 async def health(application: Application, services: Services) -> tuple[bool, dict[str, Any]]:
     """Healthy: the index is loaded, the database answers, and no Telegram conflict lately."""
     index = _index_loaded(services)
-    database = await asyncio.to_thread(claims.reachable, services.database)
+    database = await asyncio.to_thread(services.database.reachable)
     conflicts = conflicts_of(application)
     healthy = index and database and not conflicts.recent()
     return healthy, {
@@ -61,7 +61,7 @@ def web_app(
     application: Application, services: Services, secret: str = "", path: str = ""
 ) -> web.Application:
     """``/healthz`` and ``/metrics``; and ``POST /<path>`` for Telegram when a secret is given."""
-    handoffs = metrics.HandoffStates(lambda: claims.handoff_states(services.database))
+    handoffs = metrics.HandoffStates(lambda: metrics.by_state(services.handoffs.stats()))
 
     async def healthz(request: web.Request) -> web.Response:
         healthy, report = await health(application, services)
