@@ -7,7 +7,7 @@ import pytest
 from pydantic import SecretStr
 from sqlalchemy import select
 
-from bot.db import Audit, Database, Handoff, Subscription
+from bot.db import Audit, Database, Handoff, Outbox, Subscription
 from bot.handoffs import Handoffs, Request
 from bot.referents import load_directory
 from bot.services import Services
@@ -36,6 +36,18 @@ def _data(call, start):
     return next(
         b["callback_data"] for row in call.buttons for b in row if b["text"].startswith(start)
     )
+
+
+async def _recorded(services, chat_id: int, message_id: int) -> None:
+    """Wait until the bot has written down which dossier a message it sent belongs to (done
+    once the Bot API has answered, so a test that replies at once could otherwise outrun it)."""
+    query = select(Outbox.id).where(Outbox.chat_id == chat_id, Outbox.message_id == message_id)
+    for _ in range(300):
+        with services.database.session() as session:
+            if session.scalar(query) is not None:
+                return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"message {message_id} in chat {chat_id} was never recorded")
 
 
 def _handoffs(services) -> list[Handoff]:
@@ -143,6 +155,7 @@ async def test_the_whole_hand_off(bot, bot_api: FakeBotApi, services):
     )
     assert "Message enregistré" in (await bot_api.wait_for_messages(REF, 3))[-1].text
     # the user answers by replying to the referent's message: it reaches the referent chat
+    await _recorded(services, USER, relayed.result["message_id"])
     answer = bot_api.message(
         USER,
         "Mardi 10 h me va.",
