@@ -599,6 +599,24 @@ def is_follow_up(text: str) -> bool:
     return len(tokens) <= 3  # "combien ?", "скільки відсотків?", "Moldova?"
 
 
+# What a follow-up to a contact request asks about that contact ("et son mail ?", "phone?").
+_CONTACT_DETAIL = _rx(
+    r"\b(e-?mail|mail|courriel|telephone|tel|phone|numero|number|adresse|address|site|website|"
+    r"joindre|appeler|call|reach|contacts?|referente?s?|interlocut\w*|responsable)\b",
+    r"пошт|телефон|номер|адрес|сайт|контакт|референт|подзвон",
+    r"\b(telefon\w*|numer\w*|adres\w*|stron\w*|kontakt\w*|zadzwoni\w*|opiekun\w*)\b",
+)
+
+
+def stays_on_contact(text: str) -> bool:
+    """After a contact request, whether a follow-up still asks for a contact ("et son mail ?",
+    "and who else?") rather than something else ("et il faut signer quelque chose ?")."""
+    folded = _without_leading_smalltalk(_norm(text)).strip()
+    if _CONTACT_DETAIL.search(folded):
+        return True
+    return len(_WORD.findall(folded)) <= 3 and not _PROGRAMME_WORDS.search(folded)
+
+
 def strip_greeting(text: str) -> str:
     """``Bonjour, comment rejoindre INSPIRE ?`` → ``comment rejoindre INSPIRE ?``."""
     parts = re.split(r"(?<=[,!.:;])\s+", text.strip(), maxsplit=1)

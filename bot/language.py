@@ -27,12 +27,13 @@ _COMMON = {
         "about from mayor council network networks".split()
     ),
     "pl": set(
-        "jak czy co jest są sa dla w na z się sie moja moje nasz nasza gmina gminy program jaki "
+        "a jak czy co jest są sa dla w na z się sie moja moje nasz nasza gmina gminy program jaki "
         "jaka jakie może moze można mozna do od przez który ktory która ktora które ktore ile kto "
         "po o i oraz nie tak czym gdzie kiedy dlaczego mamy nasze naszej naszego jest to ten ta "
         "te być byc trzeba możemy mozemy mogą moga samorząd samorzad samorządy samorzady miasto "
         "projekt projekty współpraca wspolpraca dzień dzien dobry dziękuję dziekuje proszę "
-        "prosze drugi drugie druga inne inny inna tego jeszcze też tez".split()
+        "prosze drugi drugie druga inne inny inna tego jeszcze też tez cały caly cała cala całe "
+        "cale".split()
     ),
 }
 _POLISH_LETTERS = set("ąćęłńśźż")

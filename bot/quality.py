@@ -185,8 +185,10 @@ class Evaluator:
             if correct and item.intent == "contact" and item.network:
                 network = self.directory.by_id(item.network)
                 correct = network is not None and network.name in reply
-        in_language = answer is not None and (
-            item.lang == "fr" or (answer.path == "card" and answer.language == item.lang)
+        # in the reader's language: a card or a routing page (contact, calls) that speaks it,
+        # not a French quote introduced in it
+        in_language = item.lang == "fr" or (
+            response.language == item.lang and (answer is None or answer.path == "card")
         )
         rank = self._rank(item) if item.intent == "question" and item.source else None
         return Outcome(

@@ -52,6 +52,12 @@ def test_evaluator_scores_each_path_and_the_baseline(built_corpus, e5, tmp_path)
             "page": 1,
             "facts": ["lettre"],
         },
+        {
+            "q": "I would like to talk to an adviser, we are in 44150",
+            "lang": "en",
+            "intent": "contact",
+            "network": "pdlci",
+        },
     ]
     path.write_text(yaml.safe_dump(items, allow_unicode=True), encoding="utf-8")
     assistant = Assistant(settings, e5)
@@ -66,6 +72,8 @@ def test_evaluator_scores_each_path_and_the_baseline(built_corpus, e5, tmp_path)
     assert [o.path for o in outcomes[2:5]] == ["abstain", "smalltalk", "contact"]
     english = outcomes[5]
     assert english.path == "extractive" and not english.in_language  # a French quote
+    routed = outcomes[6]  # the network's page, written in English
+    assert routed.path == "contact" and routed.correct and routed.in_language
     assert outcomes[0].baseline_correct and not outcomes[2].baseline_correct
     rows = tables(outcomes)
     assert [r.name for r in rows] == ["fr", "en", "all"]

@@ -17,6 +17,8 @@ from bot.language import detect_language, normalize_language
         ("Czy nasze miasto moze wziac udzial w programie?", "pl"),  # no diacritics
         ("c koi le programme ? on peut en faire partie ?", "fr"),
         ("do u guys help with travel costs for our mayor?", "en"),
+        ("a caly program?", "pl"),  # Polish "a" (and), as in a short follow-up
+        ("Is it a grant or a loan?", "en"),
     ],
 )
 def test_detect_language(text, expected):

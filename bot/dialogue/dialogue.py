@@ -18,7 +18,7 @@ from ..answering import Answer
 from ..assistant import Assistant
 from ..calls import AUTHORITY_TYPES
 from ..db import Database
-from ..intent import GREETINGS, classify, is_follow_up, words
+from ..intent import GREETINGS, classify, is_follow_up, stays_on_contact, words
 from ..language import detect_language
 from ..matching import Matcher, Profile, Suggestion, card_language
 from ..referents import Directory
@@ -40,6 +40,7 @@ class Response:
     path: str  # smalltalk | contact | calls | card | extractive | abstain
     replies: list[Reply]
     answer: Answer | None = None
+    language: str = ""  # the language the replies speak (a French quote is the answer's own)
 
 
 @dataclass
@@ -143,27 +144,31 @@ class Dialogue:
     def respond(self, message: str, lang: str, chat_id: int | None = None) -> Response:
         """Free text: small talk, a request for a person, funding for a project, or a question
         (a follow-up is read with the chat's previous question)."""
-        lang = detect_language(message, default=lang)
+        context = self._context(chat_id, message)
+        # a short follow-up ("a Ukraina?") says little about its language: the question it
+        # follows decides when the message itself does not
+        before = detect_language(context, default=lang) if context else lang
+        lang = detect_language(message, default=before)
         intent = classify(message)
         if intent == "smalltalk":
-            return Response("smalltalk", [self.smalltalk(message, lang)])
+            return Response("smalltalk", [self.smalltalk(message, lang)], language=lang)
         if intent == "injection":
-            return Response("abstain", [Reply(text(lang, "injection_refusal"))])
+            return Response("abstain", [Reply(text(lang, "injection_refusal"))], language=lang)
         if intent == "contact":
             self._remember_question(chat_id, message, CONTACT)
-            return Response("contact", [self.contact(message, lang)])
-        context = self._context(chat_id, message)
+            return Response("contact", [self.contact(message, lang)], language=lang)
         if context and chat_id is not None and self._recent[chat_id][2] == CONTACT:  # "and for…?"
             route = self.router.route(message)
-            asked = message if route is not None and route.network else f"{context} {message}"
-            self._remember_question(chat_id, asked, CONTACT)
-            return Response("contact", [self.contact(asked, lang)])
+            if route is not None or stays_on_contact(message):
+                asked = message if route is not None and route.network else f"{context} {message}"
+                self._remember_question(chat_id, asked, CONTACT)
+                return Response("contact", [self.contact(asked, lang)], language=lang)
         if intent == "funding" and context is None:  # "on est aidés à quelle hauteur ?" follows
             profile = self.profile(message, None, None)
             refine = Reply(
                 text(lang, "funding_refine"), [[Button(text(lang, "menu_funding"), FUNDING)]]
             )
-            return Response("calls", [*self.suggestions(profile, lang), refine])
+            return Response("calls", [*self.suggestions(profile, lang), refine], language=lang)
         answer = self.assistant.answer(message, lang, context=context)
         if answer.abstained and context is not None and answer.error is None:
             # an elliptic follow-up the documents cannot answer on its own ("ile procent?"):
@@ -177,7 +182,8 @@ class Dialogue:
             answer = again or answer
         if not answer.abstained:
             self._remember_question(chat_id, context or message, answer.card)
-        return Response(answer.path, [self.answer_reply(answer, lang)], answer)
+        said = answer.language if answer.language in UI_LANGUAGES else lang
+        return Response(answer.path, [self.answer_reply(answer, lang)], answer, said)
 
     def _remember_question(self, chat_id: int | None, question: str, card: str | None) -> None:
         """Keep the chat's last question (and the card that answered it) for follow-ups."""

@@ -116,3 +116,19 @@ def test_a_follow_up_to_a_contact_request_names_another_region(dialogue):
     assert first.path == "contact" and "Lianes Coopération" in _text(first)
     then = dialogue.respond("et pour la Gironde ?", "fr", chat_id=9101)
     assert then.path == "contact" and "SO Coopération" in _text(then)
+
+
+def test_a_follow_up_to_a_contact_request_about_something_else_is_a_question(dialogue):
+    dialogue.respond("Quel est le contact de Lianes Coopération ?", "fr", chat_id=9102)
+    detail = dialogue.respond("et son mail ?", "fr", chat_id=9102)
+    assert detail.path == "contact" and "Lianes Coopération" in _text(detail)
+    dialogue.respond("Quel est le contact de Lianes Coopération ?", "fr", chat_id=9103)
+    other = dialogue.respond("et avant quelle date faut-il adhérer à Horizon ?", "fr", chat_id=9103)
+    assert other.path != "contact" and "15 mars 2027" in _text(other)
+
+
+def test_a_short_follow_up_speaks_the_language_of_the_question_it_follows(dialogue):
+    dialogue.respond("Jak nasza gmina może dołączyć do sieci Horizon?", "fr", chat_id=9104)
+    follow = dialogue.respond("a Ukraina?", "fr", chat_id=9104)
+    assert follow.language == "pl"
+    assert dialogue.respond("a Ukraina?", "en", chat_id=9105).language == "en"  # no context
