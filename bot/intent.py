@@ -409,7 +409,8 @@ _FUNDING = _rx(
     r"zewnetrzn)|\bfinansowani\w* (na|dla|projektu|naszego|naszej|mojego|remontu|odbudowy|"
     r"wymiany|szkoły|szkoly|inwestycji)|\b(jak|gdzie|skąd|skad) (sfinansowa|zdoby|pozyska|"
     r"znale|wzi|uzyska|otrzyma|dosta)\w* (pieniądze|pieniadze|pieniędzy|pieniedzy|środki|srodki|"
-    r"finansowanie|dofinansowanie|fundusze|grant|dotacj)|\bsfinansowa|\bnab(ó|o)r(y|ów|ow)?\b|"
+    r"finansowanie|dofinansowanie|fundusze|grant|dotacj|kas[eęy])|\bkas[aeęy] na\b|"
+    r"\bsfinansowa|\bnab(ó|o)r(y|ów|ow)?\b|"
     r"\bkonkurs\w* (ue|unijn|dla|na|grantow)|otwarte konkursy|\bjakie (są )?(dotacje|granty|"
     r"fundusze|dofinansowania|środki|srodki)|\bpieni(ą|a|ę|e)dz\w* (na|dla)\b|wsparci\w* "
     r"finansow\w* (na|dla)",
@@ -438,7 +439,7 @@ _CONNECTOR = _rx(
     # "i kiedy?"), not French "à quoi…", English "I want…" or "a question…"
     r"(a|i) (?=(co|jak|ile|kiedy|gdzie|czy|dla|w|we|na|to|ten|ta|te|jeśli|jesli|jeżeli|jezeli|"
     r"kto|dlaczego|czemu|po|od|do|z|ze|o|jaki|jakie|jaka|jakich|małe|male|mała|mala|gminy|"
-    r"jeszcze|potem|później|pozniej)\b)|oraz|ale|to|też|tez|również|rowniez|"
+    r"jeszcze|potem|później|pozniej|cały|caly|cała|cala|całe|cale|całość|calosc)\b)|oraz|ale|to|też|tez|również|rowniez|"
     r"(pour|for|для|dla|w|в|у|en|in) (la|le|les|l'|the|a|an)?)\b"
 )
 # The start of a question that defines its own topic ("what is RRMA?"): not elliptic.

@@ -321,6 +321,8 @@ CONTACT = [
 ]
 
 FUNDING = [
+    "skad wziac kase na wyjazd radnych do miasta partnerskiego?",  # colloquial Polish
+    "Potrzebujemy kasy na wymianę młodzieży z Francją",
     # French
     "Quelles aides pour rénover l'école avec notre ville jumelle ukrainienne ?",
     "Quelles aides de l'Agence de l'eau pour rénover la station d'épuration ?",
@@ -558,6 +560,7 @@ def test_who_to_contact_to_join_is_contact_or_question():
 
 
 FOLLOW_UPS = [
+    "a caly program?",  # Polish "and the whole programme?", typed without diacritics
     "et combien ça coûte ?",
     "et pour la Moldavie ?",
     "Et ensuite ?",
