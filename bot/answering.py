@@ -55,6 +55,16 @@ _CALL_CUES = re.compile(
         r"nabór|nabor|fundusz"
     )
 )
+# A question that names another funding scheme (and not INSPIRE) is about that scheme: the answer
+# cards, all about INSPIRE, stay out of it ("What is the co-financing rate of Interreg NEXT?").
+_OTHER_SCHEME = re.compile(
+    fold(
+        r"\b(erasmus|cerv|interreg|creative europe|europe creative|europa kreatywna|"
+        r"креативна європа|horizon europe|horizon 2020|life programme|programme life|urbact|"
+        r"ukraine facility|facilite pour l.ukraine|european city facility|citizens, equality|"
+        r"ucpm|kapp|еразмус|інтеррег)"
+    )
+)
 # Never quoted as an answer: instructions, requests for money or secrets (a planted sentence).
 _INSTRUCTION = re.compile(
     fold(
@@ -260,9 +270,11 @@ class Answerer:
         query = f"{context} {asked}" if context else asked
         vector = self.retriever.embeddings.embed_query(query)
         match = best = None
-        if context and kind is None:  # a follow-up that stands on its own ("combien ça coûte ?")
+        folded = fold(asked)
+        cards = kind is None and not (_OTHER_SCHEME.search(folded) and "inspire" not in folded)
+        if context and cards:  # a follow-up that stands on its own ("combien ça coûte ?")
             match = self.match_card(asked, self.retriever.embeddings.embed_query(asked))
-        if match is None and kind is None:
+        if match is None and cards:
             best = self.best_card(query, vector)
             match = best if best is not None and best.decisive(self.settings) else None
         if match is not None:

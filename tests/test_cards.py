@@ -135,6 +135,13 @@ def test_no_card_for_an_off_topic_question_nor_for_what_cards_do_not_cover(carde
     assert covered_elsewhere.path == "extractive" and "volcans" in covered_elsewhere.answer
 
 
+def test_a_question_about_another_funding_scheme_is_not_answered_by_a_card(carded):
+    own = carded.answer("What share of our actions does the ministry co-finance?")
+    assert own.path == "card"
+    other = carded.answer("What share of CERV town twinning actions does the ministry co-finance?")
+    assert other.path != "card" and other.card is None
+
+
 def test_a_related_card_is_offered_and_answers_on_its_own(carded):
     answer = carded.answer("Comment adhérer au réseau Horizon ?")
     assert answer.related == ["horizon-cofinancing"]
