@@ -62,7 +62,8 @@ _OTHER_SCHEME = re.compile(
         r"\b(erasmus|cerv|interreg|creative europe|europe creative|europa kreatywna|"
         r"креативна європа|horizon europe|horizon 2020|life programme|programme life|urbact|"
         r"ukraine facility|facilite pour l.ukraine|european city facility|citizens, equality|"
-        r"ucpm|kapp|еразмус|інтеррег)"
+        r"ucpm|kapp|protection civile|civil protection|ochrony ludnosci|цивільного захисту|"
+        r"еразмус|інтеррег)"
     )
 )
 # Never quoted as an answer: instructions, requests for money or secrets (a planted sentence).
@@ -246,11 +247,13 @@ class Answerer:
         mode: Mode = "hybrid",
         kind: str | None = None,
         context: str | None = None,
+        besides: str | None = None,
     ) -> Answer:
         """Answer ``question`` in ``lang`` (detected from the question when not given).
 
         A matching answer card answers first; otherwise the best sentences of the documents are
-        quoted. ``context`` is the previous question of the conversation, for follow-ups.
+        quoted. ``context`` is the previous question of the conversation, for follow-ups;
+        ``besides`` a card the reader already has and asks for another than ("and the other?").
         """
         started = time.perf_counter()
         clean, _ = sanitize_question(question, len(question) + 1)
@@ -273,9 +276,9 @@ class Answerer:
         folded = fold(asked)
         cards = kind is None and not (_OTHER_SCHEME.search(folded) and "inspire" not in folded)
         if context and cards:  # a follow-up that stands on its own ("combien ça coûte ?")
-            match = self.match_card(asked, self.retriever.embeddings.embed_query(asked))
+            match = self.match_card(asked, self.retriever.embeddings.embed_query(asked), besides)
         if match is None and cards:
-            best = self.best_card(query, vector)
+            best = self.best_card(query, vector, besides)
             match = best if best is not None and best.decisive(self.settings) else None
         if match is not None:
             answer = self._card_answer(text, language, match)
@@ -364,12 +367,16 @@ class Answerer:
             mode="generated",
         )
 
-    def match_card(self, query: str, vector: list[float]) -> CardMatch | None:
+    def match_card(
+        self, query: str, vector: list[float], besides: str | None = None
+    ) -> CardMatch | None:
         """The answer card that clearly answers ``query``, if one does (see :meth:`best_card`)."""
-        match = self.best_card(query, vector)
+        match = self.best_card(query, vector, besides)
         return match if match is not None and match.decisive(self.settings) else None
 
-    def best_card(self, query: str, vector: list[float]) -> CardMatch | None:
+    def best_card(
+        self, query: str, vector: list[float], besides: str | None = None
+    ) -> CardMatch | None:
         """The closest answer card to ``query``, with how clearly it wins.
 
         Each card scores its closest phrasing (cosine), plus half its closest answer translation
@@ -383,7 +390,11 @@ class Answerer:
         if not index.cards:
             return None
         qvec = np.asarray(vector, dtype=np.float32)
-        scores = {c: s for c, s in index.card_scores(query, qvec).items() if c in index.cards}
+        scores = {
+            c: s
+            for c, s in index.card_scores(query, qvec).items()
+            if c in index.cards and c != besides
+        }
         if not scores:
             return None
         top_bm25 = max(s.bm25 for s in scores.values())

@@ -151,10 +151,13 @@ class Assistant:
         mode: Mode = "hybrid",
         kind: str | None = None,
         context: str | None = None,
+        besides: str | None = None,
     ) -> Answer:
         """Answer one question (see :meth:`Answerer.answer`)."""
         with self.lease() as answerer:
-            return answerer.answer(question, lang, mode=mode, kind=kind, context=context)
+            return answerer.answer(
+                question, lang, mode=mode, kind=kind, context=context, besides=besides
+            )
 
     def has_card(self, question: str) -> bool:
         """Does an answer card clearly answer ``question``?"""

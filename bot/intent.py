@@ -618,6 +618,19 @@ def stays_on_contact(text: str) -> bool:
     return len(_WORD.findall(folded)) <= 3 and not _PROGRAMME_WORDS.search(folded)
 
 
+# A follow-up that asks for something other than what it just got ("and the other level?").
+_ANOTHER = _rx(
+    r"\b(autres?|other|another|second|deuxieme|seconde?)\b",
+    r"\b(інш\w*|друг\w*|другой|другая|другое)\b",
+    r"\b(drug[aiey]e?|inn[aey]|inny|innego|innej)\b",
+)
+
+
+def asks_for_another(text: str) -> bool:
+    """``et l'autre ?``, ``and the other level?``, ``а інший?``, ``a to drugie?``."""
+    return bool(_ANOTHER.search(_norm(text)))
+
+
 def strip_greeting(text: str) -> str:
     """``Bonjour, comment rejoindre INSPIRE ?`` → ``comment rejoindre INSPIRE ?``."""
     parts = re.split(r"(?<=[,!.:;])\s+", text.strip(), maxsplit=1)

@@ -142,6 +142,12 @@ def test_a_question_about_another_funding_scheme_is_not_answered_by_a_card(carde
     assert other.path != "card" and other.card is None
 
 
+def test_a_card_the_reader_already_has_can_be_left_out(carded):
+    question = "Jak przystąpić do sieci Horizon?"
+    assert carded.answer(question).card == "horizon-join"
+    assert carded.answer(question, besides="horizon-join").card != "horizon-join"
+
+
 def test_a_related_card_is_offered_and_answers_on_its_own(carded):
     answer = carded.answer("Comment adhérer au réseau Horizon ?")
     assert answer.related == ["horizon-cofinancing"]

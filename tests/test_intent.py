@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.intent import classify, is_follow_up, strip_greeting
+from bot.intent import asks_for_another, classify, is_follow_up, strip_greeting
 
 SMALLTALK = [
     # French
@@ -678,3 +678,18 @@ def test_a_greeting_before_a_question_is_dropped():
 )
 def test_a_longer_thank_you_without_a_question_is_small_talk(message):
     assert classify(message) == "smalltalk"
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("and the other level?", True),
+        ("et l'autre ?", True),
+        ("а інший рівень?", True),
+        ("a ten drugi?", True),
+        ("and when?", False),
+        ("et combien ?", False),
+    ],
+)
+def test_asks_for_another(message, expected):
+    assert asks_for_another(message) is expected

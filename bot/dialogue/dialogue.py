@@ -18,7 +18,14 @@ from ..answering import Answer
 from ..assistant import Assistant
 from ..calls import AUTHORITY_TYPES
 from ..db import Database
-from ..intent import GREETINGS, classify, is_follow_up, stays_on_contact, words
+from ..intent import (
+    GREETINGS,
+    asks_for_another,
+    classify,
+    is_follow_up,
+    stays_on_contact,
+    words,
+)
 from ..language import detect_language
 from ..matching import Matcher, Profile, Suggestion, card_language
 from ..referents import Directory
@@ -169,15 +176,17 @@ class Dialogue:
                 text(lang, "funding_refine"), [[Button(text(lang, "menu_funding"), FUNDING)]]
             )
             return Response("calls", [*self.suggestions(profile, lang), refine], language=lang)
-        answer = self.assistant.answer(message, lang, context=context)
+        previous = (
+            self._recent[chat_id][2]
+            if context and chat_id is not None and chat_id in self._recent
+            else None
+        )
+        # "and the other level?": not the card the reader just had
+        besides = previous if previous != CONTACT and asks_for_another(message) else None
+        answer = self.assistant.answer(message, lang, context=context, besides=besides)
         if answer.abstained and context is not None and answer.error is None:
             # an elliptic follow-up the documents cannot answer on its own ("ile procent?"):
             # it is about the previous answer, which is given again
-            previous = (
-                self._recent[chat_id][2]
-                if chat_id is not None and chat_id in self._recent
-                else None
-            )
             again = self.assistant.card_answer(previous, lang) if previous else None
             answer = again or answer
         if not answer.abstained:

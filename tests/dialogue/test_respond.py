@@ -132,3 +132,19 @@ def test_a_short_follow_up_speaks_the_language_of_the_question_it_follows(dialog
     follow = dialogue.respond("a Ukraina?", "fr", chat_id=9104)
     assert follow.language == "pl"
     assert dialogue.respond("a Ukraina?", "en", chat_id=9105).language == "en"  # no context
+
+
+def test_and_the_other_one_leaves_out_the_card_just_given(dialogue, monkeypatch):
+    asked: list[str | None] = []
+    answer = dialogue.assistant.answer
+
+    def recording(question, lang=None, **options):
+        asked.append(options.get("besides"))
+        return answer(question, lang, **options)
+
+    monkeypatch.setattr(dialogue.assistant, "answer", recording)
+    dialogue._recent[9106] = ("Co to jest AMORCER?", dialogue.clock(), "horizon-join")
+    dialogue.respond("a ten drugi poziom?", "pl", chat_id=9106)
+    dialogue._recent[9107] = ("Co to jest AMORCER?", dialogue.clock(), "horizon-join")
+    dialogue.respond("a kiedy?", "pl", chat_id=9107)
+    assert asked == ["horizon-join", None]
