@@ -2,7 +2,8 @@
 
 What it keeps, and nothing more: feedback on answers (without any user identifier), a hashed
 fingerprint of the chats that blocked the bot, and the deadline alerts users asked for (their
-chat, the call, and the project description they typed — stored because they tapped "remind me").
+chat, the call, and the project description they typed — stored because they tapped "remind me"),
+and which new calls a chat (hashed) was told of, so that it is told once.
 """
 
 from __future__ import annotations
@@ -232,6 +233,17 @@ class ProcessedUpdate(Base):
     __tablename__ = "processed_updates"
 
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+
+class NewCallNotice(Base):
+    """A new call a chat is told of (the chat known only by a hash of its id): claimed before
+    the notice is sent, so that several replicas refreshing the portal tell it once."""
+
+    __tablename__ = "new_call_notices"
+
+    chat_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    call_id: Mapped[str] = mapped_column(String(100), primary_key=True)
     at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
 
 

@@ -70,6 +70,19 @@ def test_an_opening_notice_is_taken_once(database):
     assert not claims.take_subscription(database, subscription.id)
 
 
+def test_news_of_a_new_call_is_taken_once_per_chat_and_released_when_not_sent(database):
+    assert claims.claim_new_calls(database, 7, ["call-a", "call-b"]) == ["call-a", "call-b"]
+    # another replica that found the same calls new (and one more): only the one more is its
+    assert claims.claim_new_calls(database, 7, ["call-c", "call-b", "call-a"]) == ["call-c"]
+    assert claims.claim_new_calls(database, 8, ["call-a"]) == ["call-a"]  # another chat
+    assert claims.claim_new_calls(database, 7, []) == []
+    claims.release_new_calls(database, 7, ["call-b"])  # its card could not be sent
+    assert claims.claim_new_calls(database, 7, ["call-a", "call-b"]) == ["call-b"]
+    assert claims.purge_new_calls(database) == 0
+    later = dt.datetime.now() + claims.NEWS_MEMORY + dt.timedelta(days=1)
+    assert claims.purge_new_calls(database, later) == 4
+
+
 def test_dossiers_by_state_and_a_database_that_answers(database, tmp_path):
     from bot.metrics import by_state
 

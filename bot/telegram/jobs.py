@@ -126,11 +126,24 @@ async def _tell_new_calls(
     found = await asyncio.to_thread(
         services.matcher.suggest, Profile(description=description), 5, "hybrid", lang
     )
-    fresh = [s for s in found if s.id in new]
-    for page in services.dialogue.new_calls(fresh, lang) if fresh else []:
-        if not await send_reply(context.bot, chat_id, page, services):
-            await asyncio.to_thread(services.database.unsubscribe_chat, chat_id)
-            return
+    fresh = [s.id for s in found if s.id in new]
+    # taken before it is sent, so that another replica refreshing too does not tell it again
+    database = services.database
+    taken = await asyncio.to_thread(claims.claim_new_calls, database, chat_id, fresh)
+    if not taken:
+        return
+    pages = services.dialogue.new_calls([s for s in found if s.id in taken], lang)
+    sent = 0  # pages[0] is a heading, then one card per call taken
+    try:
+        for page in pages:
+            if not await send_reply(context.bot, chat_id, page, services):
+                await asyncio.to_thread(database.unsubscribe_chat, chat_id)
+                return
+            sent += 1
+    except Exception:  # the calls whose card did not go out are released, for another run
+        unsent = taken[max(sent - 1, 0) :]
+        await asyncio.to_thread(claims.release_new_calls, database, chat_id, unsent)
+        raise
 
 
 async def process_outbox(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -192,13 +205,20 @@ async def _edit(
 
 
 async def purge_expired(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Feedback past its retention period is deleted, and the update ids taken a day ago."""
+    """Feedback past its retention period is deleted, the update ids taken a day ago, and the
+    news of calls told long ago."""
     services = services_of(context)
     removed = await asyncio.to_thread(services.purge_expired)
     log.info("Retention: %d feedback rows deleted", removed)
     await _each("Purge of the processed updates", _purge_updates(services))
+    await _each("Purge of the new-call notices", _purge_new_calls(services))
 
 
 async def _purge_updates(services: Services) -> None:
     removed = await asyncio.to_thread(claims.purge_updates, services.database)
     log.info("Retention: %d processed update ids forgotten", removed)
+
+
+async def _purge_new_calls(services: Services) -> None:
+    removed = await asyncio.to_thread(claims.purge_new_calls, services.database)
+    log.info("Retention: %d new-call notices forgotten", removed)

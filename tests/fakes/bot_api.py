@@ -52,6 +52,7 @@ class Fault:
     retry_after: int | None = None
     hang: float = 0.0  # seconds to wait before answering (a time-out for the client)
     chat_id: int | None = None  # only for calls to this chat
+    skip: int = 0  # let this many such calls through first (fail the second message: 1)
 
 
 @dataclass
@@ -148,9 +149,11 @@ class FakeBotApi:
         hang: float = 0.0,
         times: int = 1,
         chat_id: int | None = None,
+        skip: int = 0,
     ) -> None:
         for _ in range(times):
-            self._faults[method].append(Fault(status, description, retry_after, hang, chat_id))
+            fault = Fault(status, description, retry_after, hang, chat_id, skip)
+            self._faults[method].append(fault)
 
     def push(self, update: dict[str, Any]) -> dict[str, Any]:
         """Make an update available to getUpdates (a copy, so it can be pushed twice)."""
@@ -280,6 +283,9 @@ class FakeBotApi:
         chat = params.get("chat_id")
         for fault in self._faults[method]:
             if fault.chat_id is None or str(fault.chat_id) == str(chat):
+                if fault.skip:
+                    fault.skip -= 1
+                    return None
                 self._faults[method].remove(fault)
                 return fault
         return None
