@@ -10,6 +10,7 @@ from typing import Any
 
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
+from telegram.error import RetryAfter
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -30,6 +31,7 @@ from ..redaction import install_redaction
 from ..services import Services
 from . import desk, flows, handlers, jobs, webhook
 from .processor import ChatOrderedProcessor
+from .sending import count_error
 
 log = logging.getLogger(__name__)
 
@@ -46,16 +48,21 @@ COMMANDS = [
 DAY = dt.timedelta(days=1)
 WEBHOOK_PATH = "telegram"
 JITTER_PERIOD = 1.1  # seconds
+FLOOD_RETRIES = 3  # a 429 is waited out and the call retried this many times at most
 
 
 class FloodControl(AIORateLimiter):
     """PTB's limiter (a 429 is waited out and retried, groups limited per chat), with one strict
     sliding window for the whole bot that counts every call to Telegram, retries included: no
     second ever holds more than ``messages_per_second`` calls. "Typing…" actions are counted
-    but dropped when the window is full (they are cosmetic)."""
+    but dropped when the window is full (they are cosmetic).
+
+    Each 429 that PTB waits out and retries is counted as a ``retry_after`` Telegram error: no
+    caller ever sees it. The last one, raised when the retries are spent, is not counted here
+    but where it is handled, like any error."""
 
     def __init__(self, messages_per_second: float) -> None:
-        super().__init__(overall_max_rate=0, max_retries=3)
+        super().__init__(overall_max_rate=0, max_retries=FLOOD_RETRIES)
         # a window a little longer than a second: network jitter cannot squeeze an extra call
         # into a second as Telegram counts it
         self.window = SlidingWindow(messages_per_second, JITTER_PERIOD)
@@ -74,11 +81,21 @@ class FloodControl(AIORateLimiter):
                 return True
             return await callback(*args, **kwargs)
 
+        retries = rate_limit_args or FLOOD_RETRIES  # as AIORateLimiter.process_request reads it
+        floods = 0
+
         async def counted(
             *call_args: Any, **call_kwargs: Any
         ) -> bool | dict[str, Any] | list[dict[str, Any]]:
+            nonlocal floods
             await self.window.acquire()
-            return await callback(*call_args, **call_kwargs)
+            try:
+                return await callback(*call_args, **call_kwargs)
+            except RetryAfter as exc:
+                floods += 1
+                if floods <= retries:  # PTB waits it out and calls again
+                    count_error(exc)
+                raise
 
         return await super().process_request(counted, args, kwargs, endpoint, data, rate_limit_args)
 

@@ -1,20 +1,30 @@
 """What Telegram really does: flood control, blocked users, refused HTML, flaky polling…"""
 
 import asyncio
+import datetime as dt
 import socket
 
 import httpx
 import pytest
 
+from bot import metrics
 from bot.telegram import build_application
 from tests.fakes.bot_api import FakeBotApi
 from tests.telegram.conftest import running
+from tests.telegram.test_observability import samples
 
 CHAT = 2002
 QUESTION = "Comment adhérer au réseau Horizon ?"
+RETRY_AFTER = ("inspire_telegram_errors_total", (("kind", "retry_after"),))
+
+
+def _retry_afters() -> float:
+    """The 429s counted so far (the counters are process-wide: tests read a difference)."""
+    return samples(metrics.exposition().decode()).get(RETRY_AFTER, 0.0)
 
 
 async def test_429_is_waited_out_and_the_message_delivered_once(bot, bot_api: FakeBotApi):
+    counted = _retry_afters()
     bot_api.fail_next("sendMessage", 429, "Too Many Requests: retry after 1", retry_after=1)
     bot_api.push(bot_api.message(CHAT, QUESTION))
     await bot_api.wait_for_messages(CHAT)
@@ -23,9 +33,11 @@ async def test_429_is_waited_out_and_the_message_delivered_once(bot, bot_api: Fa
     assert [c.failed for c in attempts] == [True, False]
     assert attempts[1].at - attempts[0].at >= 1.0
     assert len(bot_api.sent(chat_id=CHAT)) == 1
+    assert _retry_afters() - counted == 1  # retried inside PTB's limiter, and still counted
 
 
 async def test_a_burst_of_429_as_long_as_the_retries_is_waited_out(bot, bot_api: FakeBotApi):
+    counted = _retry_afters()
     burst = {"retry_after": 1, "times": 3}  # as many as the limiter's retries
     bot_api.fail_next("sendMessage", 429, "Too Many Requests: retry after 1", **burst)
     bot_api.push(bot_api.message(CHAT, QUESTION))
@@ -34,6 +46,37 @@ async def test_a_burst_of_429_as_long_as_the_retries_is_waited_out(bot, bot_api:
     attempts = [c for c in bot_api.calls if c.method == "sendMessage" and c.chat_id == CHAT]
     assert [c.failed for c in attempts] == [True, True, True, False]
     assert len(bot_api.sent(chat_id=CHAT)) == 1
+    assert _retry_afters() - counted == 3
+
+
+async def test_429s_past_the_retries_are_counted_once_each():
+    """The limiter alone, on a fake call that Telegram floods (a short wait: no server)."""
+    from telegram.error import RetryAfter
+
+    from bot.telegram.app import FloodControl
+
+    def flooded(times: int):  # type: ignore[no-untyped-def]
+        async def call() -> bool:
+            nonlocal times
+            if times:
+                times -= 1
+                raise RetryAfter(dt.timedelta(milliseconds=1))
+            return True
+
+        return call
+
+    limiter = FloodControl(100)
+    await limiter.initialize()
+    counted = _retry_afters()
+    assert await limiter.process_request(flooded(2), (), {}, "sendMessage", {}, None)
+    assert _retry_afters() - counted == 2  # both waited out and retried
+    with pytest.raises(RetryAfter):  # one more than the retries: the caller gets it
+        await limiter.process_request(flooded(4), (), {}, "sendMessage", {}, None)
+    assert _retry_afters() - counted == 2 + 3  # the last one is the caller's to count
+    with pytest.raises(RetryAfter):  # a call with its own limit of retries
+        await limiter.process_request(flooded(2), (), {}, "sendMessage", {}, 1)
+    assert _retry_afters() - counted == 2 + 3 + 1
+    await limiter.shutdown()
 
 
 async def test_polling_survives_server_errors(bot, bot_api: FakeBotApi):
