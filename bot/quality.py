@@ -179,7 +179,9 @@ class Evaluator:
         if item.abstain:
             correct = abstained
         elif item.intent == "question":  # the fact reached the user, whichever path gave it
-            correct = not abstained and item.has_fact(reply)
+            # (for a question the brochure cannot answer, the facts are referral words: an honest
+            # "I don't know, ask your network's referent" is then the right reply)
+            correct = item.has_fact(reply) and (not abstained or item.source is None)
         else:
             correct = response.path == PATH_OF_INTENT[item.intent]
             if correct and item.intent == "contact" and item.network:

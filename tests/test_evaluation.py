@@ -61,6 +61,15 @@ def test_evaluator_scores_each_path_and_the_baseline(built_corpus, e5, tmp_path)
             "intent": "contact",
             "network": "pdlci",
         },
+        # unanswerable on-topic questions: a referral is right, even as an "I don't know"…
+        {"q": "Quelle est la recette de la tarte aux pommes ?", "facts": ["référent"]},
+        # …but not where the documents answer (a source is given)
+        {
+            "q": "Quelle est la recette de la tarte aux pommes ?",
+            "facts": ["référent"],
+            "source": "programme/guide.pdf",
+            "page": 1,
+        },
     ]
     path.write_text(yaml.safe_dump(items, allow_unicode=True), encoding="utf-8")
     assistant = Assistant(settings, e5)
@@ -77,10 +86,13 @@ def test_evaluator_scores_each_path_and_the_baseline(built_corpus, e5, tmp_path)
     assert english.path == "extractive" and not english.in_language  # a French quote
     routed = outcomes[6]  # the network's page, written in English
     assert routed.path == "contact" and routed.correct and routed.in_language
+    referral, answerable = outcomes[7], outcomes[8]
+    assert referral.abstained and referral.correct
+    assert answerable.abstained and not answerable.correct
     assert outcomes[0].baseline_correct and not outcomes[2].baseline_correct
     rows = tables(outcomes)
     assert [r.name for r in rows] == ["fr", "en", "all"]
-    assert rows[-1].abstain_recall == 1.0 and rows[-1].paths["abstain"] == 1
+    assert rows[-1].abstain_recall == 1.0 and rows[-1].paths["abstain"] == 3
     assert "baseline" in format_tables("test", rows)
 
 
