@@ -63,7 +63,7 @@ _OTHER_SCHEME = re.compile(
         r"креативна європа|horizon europe|horizon 2020|life programme|programme life|urbact|"
         r"ukraine facility|facilite pour l.ukraine|european city facility|citizens, equality|"
         r"ucpm|kapp|protection civile|civil protection|ochrony ludnosci|цивільного захисту|"
-        r"еразмус|інтеррег)"
+        r"еразмус|інтеррег)\b"
     )
 )
 # Never quoted as an answer: instructions, requests for money or secrets (a planted sentence).

@@ -140,6 +140,9 @@ def test_a_question_about_another_funding_scheme_is_not_answered_by_a_card(carde
     assert own.path == "card"
     other = carded.answer("What share of CERV town twinning actions does the ministry co-finance?")
     assert other.path != "card" and other.card is None
+    # a word that only begins like a scheme's name ("interregional") names none
+    near = carded.answer("What share of our interregional actions does the ministry co-finance?")
+    assert near.path == "card"
 
 
 def test_a_card_the_reader_already_has_can_be_left_out(carded):
