@@ -286,7 +286,8 @@ _PERSON = _rx(
     r"koordynator|przedstawiciel|pracownik|opiekun)",
     r"do kogo (się |sie |mam |można |mozna |moge |mogę |mamy |możemy |mozemy )?(się |sie )?"
     r"(zwrócić|zwrocic|zwracać|zwracac|napisać|napisac|dzwonić|dzwonic|zadzwonić|zadzwonic|"
-    r"udać|udac|pisać|pisac)|kto (może|moze|mógłby|moglby) (mi|nam) (pomóc|pomoc|doradzić|"
+    r"udać|udac|pisać|pisac|zgłosić|zglosic|zgłaszać|zglaszac)|kto (może|moze|mógłby|moglby) "
+    r"(mi|nam) (pomóc|pomoc|doradzić|"
     r"doradzic|odpowiedzieć)|gdzie (się |sie )?(mogę |moge |można |mozna |mam )?"
     r"(zwrócić|zwrocic|dzwonić|dzwonic|zadzwonić|zadzwonic|napisać|napisac)|"
     r"\b(kto|kim) (jest )?(moim |naszym |mój |moj |nasz |nasza |moja )?(koordynator|doradc|"

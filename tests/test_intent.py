@@ -189,6 +189,7 @@ INJECTION = [
 ]
 
 CONTACT = [
+    "a do kogo sie zglosic?",  # Polish, no diacritics: "and whom do we apply to?"
     # French
     "Je voudrais parler à un conseiller",
     "je veux parler a quelqu'un",
