@@ -431,6 +431,14 @@ _PROGRAMME_FUNDING = _rx(
     r"finansowan(y|a|e) (jest|przez)|(jest|są|sa) finansowan|\bkto finansuje",
     r"\b(le|les|du|des|au|aux|ce|ces|votre|vos|nos|notre) reseaux?\b(?! (d'|de |du |des ))|"
     r"\b(the|your) networks?\b|\bмереж(а|і|у|ею)\b|\bsie(ć|c|ci)\b",
+    # the programme's own rules and help, not money for a project: a ceiling per authority,
+    # being helped to look for EU funds
+    r"\bplafond|par (commune|collectivite|ville)\b|"
+    r"na (jedn(a|ą) )?(gmin(e|ę)|samorz(a|ą)d)\b|"
+    r"\b(aides?|aider|aidee?s?|accompagnee?s?) (a|pour) (aller )?(chercher|trouver|mobiliser|"
+    r"obtenir|monter)|\bhelp(s|ing)? (us |with |to )*(find|get|look for|apply for|access|"
+    r"mobili[sz]e|secure) (eu |european )?(funds|funding|grants)|pomaga\w* (w|przy) "
+    r"(zdobywaniu|pozyskiwaniu|szukaniu)",
 )
 _CONNECTOR = _rx(
     r"^(et|mais|sinon|aussi|alors|donc|puis|pareil|idem|meme (chose|question)|egalement|"

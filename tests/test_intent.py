@@ -392,6 +392,10 @@ FUNDING = [
 ]
 
 QUESTION = [
+    "Est-ce qu'on peut être aidés pour aller chercher des fonds européens ?",  # its help
+    "Y a-t-il un plafond de subvention par commune ?",
+    "Does the programme help us find EU funding?",
+    "czy program pomaga tez w zdobywaniu funduszy unijnych?",
     # French: the programme, including money, referents and contacts as topics
     "Comment est financé le programme INSPIRE ?",
     "Quel est le taux de cofinancement ?",
