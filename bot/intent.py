@@ -2,6 +2,9 @@
 
 - ``smalltalk``: greetings, thanks, "ok", "👍" — a short friendly reply, never "I don't know";
 - ``injection``: "ignore your instructions", "print your token" — a polite refusal;
+- ``off_topic``: what a help desk for the programme plainly does not do — a recipe, the weather,
+  one's income-tax return — said at once, even with programme words around it ("a recipe for
+  the delegation's dinner");
 - ``contact``: a person, an appointment, contact details, a postal code alone — the routing answer;
 - ``funding``: money for the user's own project — the call suggestions;
 - ``question``: everything else — answer cards, then extractive answers.
@@ -24,7 +27,7 @@ from typing import Literal
 
 from .text import fold
 
-Intent = Literal["smalltalk", "injection", "contact", "funding", "question"]
+Intent = Literal["smalltalk", "injection", "off_topic", "contact", "funding", "question"]
 
 
 def _folded_set(text: str) -> set[str]:
@@ -543,6 +546,17 @@ def is_injection(text: str) -> bool:
     return bool(_INJECTION.search(_norm(text)))
 
 
+# Plainly outside the programme, whatever words come with it.
+_OFF_TOPIC = _rx(
+    r"\brecettes? (de|d'|pour|du|des)\b(?! (la commune|fonctionnement|investissement))|"
+    r"\brecipes?\b|\bmeteo\b|\bweather (forecast|tomorrow|today|this)|"
+    r"declaration d'impots?|impots? sur le revenu|\btax return|\bincome tax",
+    r"\bрецепт|прогноз погоди|\bпогода (на|завтра|сьогодні)|податков\w* декларац",
+    r"\bprzepis\w* na (ciast|pierog|zup|obiad|bigos|sernik|danie)|\bprzepis kulinar|"
+    r"\bpogod(a|y|ę|e) (na|jutro|dzis|dziś)|prognoz\w* pogod|\bpit\b|zeznani\w* podatkow",
+)
+
+
 def _wants_person(folded: str) -> bool:
     if _WHERE.match(folded) or _PERSON.search(folded):
         return True
@@ -565,6 +579,8 @@ def classify(text: str) -> Intent:
         return "smalltalk"
     if is_injection(text):
         return "injection"
+    if _OFF_TOPIC.search(folded):
+        return "off_topic"
     if _wants_person(folded):
         return "contact"
     if _wants_funding(folded):

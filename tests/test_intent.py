@@ -698,3 +698,25 @@ def test_a_longer_thank_you_without_a_question_is_small_talk(message):
 )
 def test_asks_for_another(message, expected):
     assert asks_for_another(message) is expected
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "t'aurais une bonne recette de galette des rois pour la cérémonie des vœux du maire ?",
+        "podaj przepis na pierogi ruskie, robimy je na przyjecie delegacji",
+        "Do kiedy trzeba złożyć PIT w tym roku?",
+        "What's the weather forecast for Lviv tomorrow?",
+        "Який прогноз погоди на вихідні?",
+    ],
+)
+def test_plainly_off_topic_whatever_words_come_with_it(message):
+    assert classify(message) == "off_topic"
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["Quelles sont les recettes de fonctionnement de la commune ?", "Jakie przepisy regulują to?"],
+)
+def test_words_that_only_look_off_topic(message):
+    assert classify(message) != "off_topic"

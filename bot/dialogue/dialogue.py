@@ -161,13 +161,27 @@ class Dialogue:
             return Response("smalltalk", [self.smalltalk(message, lang)], language=lang)
         if intent == "injection":
             return Response("abstain", [Reply(text(lang, "injection_refusal"))], language=lang)
+        if intent == "off_topic":  # the usual "I don't know", with its offer of a person
+            refusal = Answer(
+                question=message,
+                answer=text(lang, "abstain"),
+                language=lang,
+                abstained=True,
+                path="abstain",
+            )
+            return Response("abstain", [self.answer_reply(refusal, lang)], refusal, lang)
         if intent == "contact":
             self._remember_question(chat_id, message, CONTACT)
             return Response("contact", [self.contact(message, lang)], language=lang)
-        if context and chat_id is not None and self._recent[chat_id][2] == CONTACT:  # "and for…?"
+        contacted = self._after_contact(chat_id)
+        if contacted is not None:  # "and for the Gironde?", "on est à Angers, dans le 49"
             route = self.router.route(message)
-            if route is not None or stays_on_contact(message):
-                asked = message if route is not None and route.network else f"{context} {message}"
+            short = len(words(message)) <= 8
+            if (route is not None and (context or short)) or (
+                context and stays_on_contact(message)
+            ):
+                where = route is not None and route.network
+                asked = message if where else f"{contacted} {message}"
                 self._remember_question(chat_id, asked, CONTACT)
                 return Response("contact", [self.contact(asked, lang)], language=lang)
         if intent == "funding" and context is None:  # "on est aidés à quelle hauteur ?" follows
@@ -269,6 +283,14 @@ class Dialogue:
     def forget(self, chat_id: int) -> int:
         """Drop the chat's last question (kept in memory for follow-ups); 1 if there was one."""
         return 1 if self._recent.pop(chat_id, None) is not None else 0
+
+    def _after_contact(self, chat_id: int | None) -> str | None:
+        """The chat's last message, when it was a recent request for a contact."""
+        if chat_id is None or chat_id not in self._recent:
+            return None
+        previous, when, card = self._recent[chat_id]
+        fresh = (self.clock() - when).total_seconds() <= self.follow_up_minutes * 60
+        return previous if fresh and card == CONTACT else None
 
     def _context(self, chat_id: int | None, message: str) -> str | None:
         """The chat's previous question, when this message is an elliptic follow-up to it."""

@@ -118,6 +118,13 @@ def test_a_follow_up_to_a_contact_request_names_another_region(dialogue):
     assert then.path == "contact" and "SO Coopération" in _text(then)
 
 
+def test_a_place_given_after_a_contact_request_names_its_network(dialogue):
+    asked = dialogue.respond("Je voudrais parler à quelqu'un du réseau svp", "fr", chat_id=9108)
+    assert asked.path == "contact"
+    place = dialogue.respond("on est à Angers, dans le 49", "fr", chat_id=9108)
+    assert place.path == "contact" and "Pays de la Loire Coopération" in _text(place)
+
+
 def test_a_follow_up_to_a_contact_request_about_something_else_is_a_question(dialogue):
     dialogue.respond("Quel est le contact de Lianes Coopération ?", "fr", chat_id=9102)
     detail = dialogue.respond("et son mail ?", "fr", chat_id=9102)
@@ -148,3 +155,10 @@ def test_and_the_other_one_leaves_out_the_card_just_given(dialogue, monkeypatch)
     dialogue._recent[9107] = ("Co to jest AMORCER?", dialogue.clock(), "horizon-join")
     dialogue.respond("a kiedy?", "pl", chat_id=9107)
     assert asked == ["horizon-join", None]
+
+
+def test_a_plainly_off_topic_message_gets_the_usual_refusal_with_a_person(dialogue):
+    response = dialogue.respond("podaj przepis na pierogi na przyjęcie delegacji", "pl", 9109)
+    assert response.path == "abstain" and response.language == "pl"
+    assert "Nie znalazłem" in _text(response)
+    assert any(b.data == "menu:referent" for row in response.replies[0].buttons for b in row)
