@@ -67,13 +67,44 @@ class GoldItem(BaseModel):
 
     def has_fact(self, text: str) -> bool:
         """Any of the facts in ``text`` (no facts: any non-empty text); case, accents, spacing
-        and the space before ``%`` do not matter."""
+        and the space before ``%`` do not matter, nor the endings of inflected words
+        ("w październiku 2022" has "październik 2022", "wojnę w Ukrainie" "wojna w Ukrainie")."""
+        if not self.facts:
+            return True
         folded = _squash(text)
-        return not self.facts or any(_squash(f) in folded for f in self.facts)
+        words = _WORDS.findall(folded)
+        return any(_squash(f) in folded or _inflected(f, words) for f in self.facts)
+
+
+_WORDS = re.compile(r"\d+(?:[.,\s]\d{3})*%?|[^\W\d_]+")
 
 
 def _squash(text: str) -> str:
     return re.sub(r"\s+%", "%", " ".join(fold(text).split()))
+
+
+def _inflected(fact: str, words: list[str]) -> bool:
+    """``fact``'s words in a row in ``words``, each the same word or the same word with another
+    ending: a long common beginning (all but two letters of the shorter, at least four)."""
+    wanted = _WORDS.findall(_squash(fact))
+    if not wanted:
+        return False
+    return any(
+        all(_same_word(w, words[start + i]) for i, w in enumerate(wanted))
+        for start in range(len(words) - len(wanted) + 1)
+    )
+
+
+def _same_word(wanted: str, word: str) -> bool:
+    if wanted == word:
+        return True
+    if wanted[0].isdigit() or len(wanted) < 4 or len(word) < 4:
+        return False
+    common = next(
+        (i for i, (a, b) in enumerate(zip(wanted, word, strict=False)) if a != b),
+        min(len(wanted), len(word)),
+    )
+    return common >= max(4, min(len(wanted), len(word)) - 2)
 
 
 def load_gold(path: Path) -> list[GoldItem]:

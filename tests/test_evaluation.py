@@ -2,10 +2,11 @@
 
 from pathlib import Path
 
+import pytest
 import yaml
 
 from bot.assistant import Assistant
-from bot.quality import Evaluator, format_tables, load_gold, tables
+from bot.quality import Evaluator, GoldItem, format_tables, load_gold, tables
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -133,3 +134,19 @@ def test_no_context_leaks_from_one_run_of_the_evaluator_to_the_next(built_corpus
         evaluator.close()
         assistant.shutdown()
     assert not later.correct  # read alone, as a new user would send it
+
+
+@pytest.mark.parametrize(
+    ("facts", "reply", "expected"),
+    [
+        (["październik 2022"], "potwierdzenie w październiku 2022 r.", True),
+        (["wojna w Ukrainie"], "powstał w odpowiedzi na wojnę w Ukrainie", True),
+        (["partenariat existant"], "pour des partenariats existants", True),
+        (["30 %"], "cofinancées à hauteur de 30%", True),
+        (["30%"], "à hauteur de 300 %", False),  # figures are never stretched
+        (["ewolucyjn"], "program ewoluujący", False),  # another word, not another ending
+        (["Tchernihiv"], "la région de Kharkiv", False),
+    ],
+)
+def test_a_fact_is_found_whatever_the_endings_of_its_words(facts, reply, expected):
+    assert GoldItem(q="…", facts=facts).has_fact(reply) is expected
