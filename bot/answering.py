@@ -186,6 +186,17 @@ class Answer(BaseModel):
     related: list[str] = Field(default_factory=list)  # ids of cards to offer next
 
 
+def abstention(question: str, language: str) -> Answer:
+    """The honest "I don't know" (its reply offers the network's referent)."""
+    return Answer(
+        question=question,
+        answer=message(language, "abstain"),
+        language=language,
+        abstained=True,
+        path="abstain",
+    )
+
+
 @dataclass(frozen=True)
 class CardMatch:
     """The closest answer card to a question, and how clearly it wins."""
@@ -322,13 +333,7 @@ class Answerer:
             if self.generator is not None:
                 answer = self._generate(answer, language, hits, context) or answer
         else:  # weak evidence, or passages with nothing quotable
-            answer = Answer(
-                question=text,
-                answer=message(language, "abstain"),
-                language=language,
-                abstained=True,
-                path="abstain",
-            )
+            answer = abstention(text, language)
         answer.evidence = round(evidence.margin, 4)
         return answer
 

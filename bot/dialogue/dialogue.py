@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from ..alerts import NEXT, Due
-from ..answering import Answer
+from ..answering import Answer, abstention
 from ..assistant import Assistant
 from ..calls import AUTHORITY_TYPES
 from ..db import Database
@@ -162,13 +162,7 @@ class Dialogue:
         if intent == "injection":
             return Response("abstain", [Reply(text(lang, "injection_refusal"))], language=lang)
         if intent == "off_topic":  # the usual "I don't know", with its offer of a person
-            refusal = Answer(
-                question=message,
-                answer=text(lang, "abstain"),
-                language=lang,
-                abstained=True,
-                path="abstain",
-            )
+            refusal = abstention(message, lang)
             return Response("abstain", [self.answer_reply(refusal, lang)], refusal, lang)
         if intent == "contact":
             self._remember_question(chat_id, message, CONTACT)
