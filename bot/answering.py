@@ -186,13 +186,15 @@ class Answer(BaseModel):
     related: list[str] = Field(default_factory=list)  # ids of cards to offer next
 
 
-def abstention(question: str, language: str) -> Answer:
-    """The honest "I don't know" (its reply offers the network's referent)."""
+def abstention(question: str, language: str, error: str | None = None) -> Answer:
+    """The honest "I don't know" (its reply offers the network's referent), or the message of
+    an ``error`` (a catalogue id: ``empty_question``) when there was nothing to answer."""
     return Answer(
         question=question,
-        answer=message(language, "abstain"),
+        answer=message(language, error or "abstain"),
         language=language,
         abstained=True,
+        error=error,
         path="abstain",
     )
 
@@ -272,14 +274,7 @@ class Answerer:
         text, truncated = sanitize_question(focused, self.settings.question_max_chars)
         language = normalize_language(lang) or detect_language(text)
         if not text:
-            return Answer(
-                question=text,
-                answer=message(language, "empty_question"),
-                language=language,
-                abstained=True,
-                error="empty_question",
-                path="abstain",
-            )
+            return abstention(text, language, error="empty_question")
         asked = expand_texting(text) if language == "fr" else text  # what matching reads
         query = f"{context} {asked}" if context else asked
         vector = self.retriever.embeddings.embed_query(query)
