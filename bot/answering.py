@@ -417,7 +417,9 @@ class Answerer:
         foreign = language != "fr" and self.settings.card_rescue_foreign
         if best is None or floor <= 0 or answer.error is not None:
             return None
-        if not (answer.abstained or foreign) or best.score < floor or best.over_background < 0:
+        if not (answer.abstained or foreign) or best.score < floor:
+            return None
+        if best.over_background < self.settings.card_background_margin:
             return None
         return self._card_answer(answer.question, language, best)
 

@@ -67,7 +67,7 @@ class Settings(BaseSettings):
     # its phrasing beats the off-topic background. Calibrated on the dev half of the gold set.
     card_floor: float = Field(default=1.35, ge=0.0, le=3.0)
     card_margin: float = Field(default=0.01, ge=0.0, le=1.0)
-    card_background_margin: float = Field(default=0.0, ge=-1.0, le=1.0)
+    card_background_margin: float = Field(default=0.02, ge=-1.0, le=1.0)
     # below the floor, the closest card still answers rather than "I don't know" from this score
     card_rescue_floor: float = 1.32
     card_rescue_foreign: bool = True  # …and rather than French quotes for an EN/UK/PL reader
