@@ -151,7 +151,8 @@ class Dialogue:
     def respond(self, message: str, lang: str, chat_id: int | None = None) -> Response:
         """Free text: small talk, a request for a person, funding for a project, or a question
         (a follow-up is read with the chat's previous question)."""
-        context = self._context(chat_id, message)
+        last = self._last(chat_id)  # the chat's previous question and its card, while fresh
+        context = last[0] if last is not None and is_follow_up(message) else None
         # a short follow-up ("a Ukraina?") says little about its language: the question it
         # follows decides when the message itself does not
         before = detect_language(context, default=lang) if context else lang
@@ -167,15 +168,14 @@ class Dialogue:
         if intent == "contact":
             self._remember_question(chat_id, message, CONTACT)
             return Response("contact", [self.contact(message, lang)], language=lang)
-        contacted = self._after_contact(chat_id)
-        if contacted is not None:  # "and for the Gironde?", "on est à Angers, dans le 49"
+        if last is not None and last[1] == CONTACT:  # "and for the Gironde?", "on est à Angers…"
             route = self.router.route(message)
             short = len(words(message)) <= 8
             if (route is not None and (context or short)) or (
                 context and stays_on_contact(message)
             ):
                 where = route is not None and route.network
-                asked = message if where else f"{contacted} {message}"
+                asked = message if where else f"{last[0]} {message}"
                 self._remember_question(chat_id, asked, CONTACT)
                 return Response("contact", [self.contact(asked, lang)], language=lang)
         if intent == "funding" and context is None:  # "on est aidés à quelle hauteur ?" follows
@@ -184,11 +184,7 @@ class Dialogue:
                 text(lang, "funding_refine"), [[Button(text(lang, "menu_funding"), FUNDING)]]
             )
             return Response("calls", [*self.suggestions(profile, lang), refine], language=lang)
-        previous = (
-            self._recent[chat_id][2]
-            if context and chat_id is not None and chat_id in self._recent
-            else None
-        )
+        previous = last[1] if context and last is not None else None
         # "and the other level?": not the card the reader just had
         besides = previous if previous != CONTACT and asks_for_another(message) else None
         answer = self.assistant.answer(message, lang, context=context, besides=besides)
@@ -278,21 +274,14 @@ class Dialogue:
         """Drop the chat's last question (kept in memory for follow-ups); 1 if there was one."""
         return 1 if self._recent.pop(chat_id, None) is not None else 0
 
-    def _after_contact(self, chat_id: int | None) -> str | None:
-        """The chat's last message, when it was a recent request for a contact."""
+    def _last(self, chat_id: int | None) -> tuple[str, str | None] | None:
+        """The chat's previous question and the card that answered it (``CONTACT`` for a request
+        for a person), while a follow-up may still refer to it."""
         if chat_id is None or chat_id not in self._recent:
             return None
         previous, when, card = self._recent[chat_id]
         fresh = (self.clock() - when).total_seconds() <= self.follow_up_minutes * 60
-        return previous if fresh and card == CONTACT else None
-
-    def _context(self, chat_id: int | None, message: str) -> str | None:
-        """The chat's previous question, when this message is an elliptic follow-up to it."""
-        if chat_id is None or chat_id not in self._recent:
-            return None
-        previous, when, _ = self._recent[chat_id]
-        fresh = (self.clock() - when).total_seconds() <= self.follow_up_minutes * 60
-        return previous if fresh and is_follow_up(message) else None
+        return (previous, card) if fresh else None
 
     def exchange(self, question: str, reply: Reply) -> str:
         """One line for a hand-off dossier: the question, the answer and its sources."""
