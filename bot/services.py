@@ -11,6 +11,7 @@ from collections.abc import Callable
 from cachetools import TTLCache
 from langchain_core.embeddings import Embeddings
 
+from . import claims
 from .assistant import Assistant
 from .calls import Call
 from .config import Settings
@@ -134,12 +135,15 @@ class Services:
         self.database.set_chat_active(chat_id, True)
 
     def purge_expired(self) -> int:
-        """Delete feedback and anonymise dossiers past their retention; returns the count."""
+        """Delete feedback, abandoned flow drafts, the update ids taken a day ago and the news of
+        calls told long ago, and anonymise dossiers past their retention; returns the count."""
         cutoff = naive_utc(self.clock()) - dt.timedelta(days=self.settings.feedback_retention_days)
         removed = 0
         purges = {"feedback": lambda: self.database.purge_feedback(cutoff)}
         purges["dossiers"] = self.handoffs.purge
         purges["flows"] = lambda: self.store.purge(self.settings.feedback_retention_days)
+        purges["processed updates"] = lambda: claims.purge_updates(self.database)
+        purges["new-call notices"] = lambda: claims.purge_new_calls(self.database)
         for name, purge in purges.items():
             try:  # one purge failing does not stop the others
                 removed += purge()

@@ -205,20 +205,7 @@ async def _edit(
 
 
 async def purge_expired(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Feedback past its retention period is deleted, the update ids taken a day ago, and the
-    news of calls told long ago."""
+    """Whatever is past its retention period goes (see :meth:`Services.purge_expired`)."""
     services = services_of(context)
     removed = await asyncio.to_thread(services.purge_expired)
-    log.info("Retention: %d feedback rows deleted", removed)
-    await _each("Purge of the processed updates", _purge_updates(services))
-    await _each("Purge of the new-call notices", _purge_new_calls(services))
-
-
-async def _purge_updates(services: Services) -> None:
-    removed = await asyncio.to_thread(claims.purge_updates, services.database)
-    log.info("Retention: %d processed update ids forgotten", removed)
-
-
-async def _purge_new_calls(services: Services) -> None:
-    removed = await asyncio.to_thread(claims.purge_new_calls, services.database)
-    log.info("Retention: %d new-call notices forgotten", removed)
+    log.info("Retention: %d rows deleted or anonymised", removed)
