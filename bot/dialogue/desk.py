@@ -132,7 +132,7 @@ class Desk:
         """/forget: erase everything kept about this person, and say what was erased."""
         lang = who.lang
         erasure = self.erase(who.chat_id)
-        erasure.flows = self.store.forget(who.chat_id)
+        erasure.flows = self.store.forget(who.user_id)
         self.store.forget_language(who.user_id)
         months = max(1, round(self.settings.feedback_retention_days / 30.44))
         page = text(lang, "forgotten", months=months, **erasure.model_dump())

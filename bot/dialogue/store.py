@@ -69,18 +69,19 @@ class FlowStore:
             row.project = state.project
             row.updated_at = self._now()
 
-    def forget(self, chat_id: int) -> int:
-        """Erase every state of this chat; returns how many flows were in progress."""
+    def forget(self, user_id: int) -> int:
+        """Erase this person's states, in every chat (never another member's in a group);
+        returns how many flows were in progress."""
         cutoff = self._now() - self.timeout
         with self.database.session() as session, session.begin():
             running = session.scalars(
                 select(FlowState).where(
-                    FlowState.chat_id == chat_id,
+                    FlowState.user_id == user_id,
                     FlowState.flow != "",
                     FlowState.updated_at >= cutoff,
                 )
             ).all()
-            session.execute(delete(FlowState).where(FlowState.chat_id == chat_id))
+            session.execute(delete(FlowState).where(FlowState.user_id == user_id))
         return len(running)
 
     def purge(self, project_days: int) -> int:

@@ -220,6 +220,19 @@ def test_forget_in_a_flow_erases_the_state_and_the_language(flows: Flows, servic
     assert flows.handle(who, Text("Qu'est-ce que le programme ?")) is None  # answered normally
 
 
+def test_forget_in_a_group_erases_only_the_senders_flow(flows: Flows, services) -> None:
+    first = _who(7112, chat_id=-7100, private=False)
+    other = _who(7113, chat_id=-7100, private=False)
+    for who in (first, other):
+        flows.handle(who, Command("financements"))
+        assert _row(services, who) is not None and _row(services, who).flow == "funding"
+    step = services.desk.forget(first)
+    assert "conversation en cours arrêtée : 1" in _html(step)
+    assert _row(services, first) is None
+    kept = _row(services, other)
+    assert kept is not None and kept.flow == "funding"
+
+
 def test_the_terminal_runs_the_hand_off(services: Services, e5) -> None:  # type: ignore[no-untyped-def]
     from bot.terminal import chat
 
