@@ -94,9 +94,8 @@ def _answer(services: Services, who: Who, event: Event) -> tuple[list[Reply], st
         return [page(lang) if page else Reply(text(lang, "unknown_command"))], lang
     if isinstance(event, Tap) and event.data.startswith(("rm:", "nx:")):
         return [Reply(text(lang, "terminal_alerts"))], lang  # alerts are sent by Telegram
-    if isinstance(event, Tap):
-        project = services.flows.project(who)
-        outcome = dialogue.press(event.data, lang, who.chat_id, project)
+    if isinstance(event, Tap):  # (no alert buttons here: no project to read)
+        outcome = dialogue.press(event.data, lang, who.chat_id)
         lang = outcome.language or lang
         if outcome.reply is not None:
             return [outcome.reply, *outcome.more], lang

@@ -181,10 +181,10 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     chat, user = update.effective_chat, update.effective_user
     chat_id, user_id = (chat.id if chat else 0), (user.id if user else 0)
     lang = language_of(update, context)
-    last = await asyncio.to_thread(services.store.load, chat_id, user_id)
-    outcome = await asyncio.to_thread(
-        services.dialogue.press, query.data, lang, chat_id, last.project
-    )
+    project = ""  # the alert buttons keep the project last described with the alert
+    if query.data.startswith(("rm:", "nx:")):
+        project = (await asyncio.to_thread(services.store.load, chat_id, user_id)).project
+    outcome = await asyncio.to_thread(services.dialogue.press, query.data, lang, chat_id, project)
     await query.answer(outcome.toast or None)
     if outcome.language:
         await asyncio.to_thread(services.store.set_language, user_id, outcome.language)
