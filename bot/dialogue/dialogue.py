@@ -38,6 +38,7 @@ RECENT_ANSWERS = 5000
 CARDS_PER_PAGE = 3
 AIDES_TERRITOIRES = "https://aides-territoires.beta.gouv.fr"
 FUNDING = "menu:funding"  # the button that starts the funding conversation
+REFERENT = "menu:referent"  # the button that starts the hand-off to a referent
 
 
 @dataclass
@@ -102,7 +103,7 @@ class Dialogue:
         return [
             [Button(text(lang, "menu_ask"), "menu:ask")],
             [Button(text(lang, "menu_funding"), FUNDING)],
-            [Button(text(lang, "menu_referent"), "menu:referent")],
+            [Button(text(lang, "menu_referent"), REFERENT)],
             [Button(text(lang, "menu_about"), "menu:about")],
         ]
 
@@ -184,9 +185,9 @@ class Dialogue:
                 text(lang, "funding_refine"), [[Button(text(lang, "menu_funding"), FUNDING)]]
             )
             return Response("calls", [*self.suggestions(profile, lang), refine], language=lang)
-        previous = last[1] if context and last is not None else None
-        # "and the other level?": not the card the reader just had
-        besides = previous if previous != CONTACT and asks_for_another(message) else None
+        # the card the previous question got; "and the other level?" wants another one
+        previous = last[1] if context and last is not None and last[1] != CONTACT else None
+        besides = previous if asks_for_another(message) else None
         answer = self.assistant.answer(message, lang, context=context, besides=besides)
         if answer.abstained and context is not None and answer.error is None:
             # an elliptic follow-up the documents cannot answer on its own ("ile procent?"):
@@ -253,7 +254,7 @@ class Dialogue:
 
     def contact(self, message: str, lang: str) -> Reply:
         """A request for a person: the user's network when the message says where, else all."""
-        handoff = [[Button(text(lang, "button_handoff"), "menu:referent")]]
+        handoff = [[Button(text(lang, "button_handoff"), REFERENT)]]
         route = self.router.route(message)
         network = route.network if route is not None and not route.ambiguous else None
         if network is None:
@@ -301,10 +302,13 @@ class Dialogue:
 
     def sources(self, key: str, lang: str) -> Reply:
         """The numbered sources of an answer, with page and link (kept across restarts), in the
-        answer's language while it is remembered."""
+        answer's language while it is remembered; a short note once it is forgotten."""
+        return self._sources_page(key, lang) or Reply(text(lang, "sources_gone"))
+
+    def _sources_page(self, key: str, lang: str) -> Reply | None:
         found = self._sources_of(key)
         if found is None:
-            return Reply(text(lang, "sources_gone"))
+            return None
         answered = self._answers.get(key)
         if answered is not None and answered.language in UI_LANGUAGES:
             lang = answered.language
@@ -572,8 +576,8 @@ class Dialogue:
         if action == "lang" and rest in UI_LANGUAGES:
             return Outcome(reply=Reply(text(rest, "lang_set")), language=rest)
         if action == "src":
-            page = self.sources(rest, lang)
-            return stale if page.html == text(lang, "sources_gone") else Outcome(reply=page)
+            page = self._sources_page(rest, lang)
+            return stale if page is None else Outcome(reply=page)
         if action == "card":
             return Outcome(reply=self.card_reply(rest, lang))
         pages = {
@@ -611,7 +615,7 @@ def call_token(call_id: str) -> str:
 
 
 def _referent_button(lang: str) -> Button:
-    return Button(text(lang, "button_referent"), "menu:referent")
+    return Button(text(lang, "button_referent"), REFERENT)
 
 
 def _in_days(days: int, lang: str) -> str:

@@ -14,7 +14,7 @@ from typing import Protocol
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from .dialogue import FUNDING
+from .dialogue import FUNDING, REFERENT
 from .events import Command, Event, Tap, Text, Who
 from .handoff import HUMAN
 from .replies import Reply, Step
@@ -22,7 +22,6 @@ from .store import FlowStore, State
 from .texts import text
 
 log = logging.getLogger(__name__)
-REFERENT = "menu:referent"  # the menu button that starts the hand-off
 STARTS = {  # commands, /start payloads and buttons that start a flow
     "financements": "funding",
     "funding": "funding",
@@ -72,14 +71,7 @@ class Flows:
             return self.flows[starts].begin(who, state)
         if isinstance(event, Command):
             return self._command(who, state, event)
-        owner = next(
-            (
-                f
-                for f in self.flows.values()
-                if isinstance(event, Tap) and event.data.startswith(f.taps)
-            ),
-            None,
-        )
+        owner = self._owner(event)
         if state.flow and (owner is None or owner.name == state.flow):
             step = self.flows[state.flow].on(who, state, event)
             if step is not None or owner is None:

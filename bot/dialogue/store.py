@@ -27,7 +27,6 @@ class State:
     step: str = ""
     draft: dict[str, Any] = field(default_factory=dict)
     project: str = ""
-    updated_at: dt.datetime | None = None
     expired: bool = False  # a flow was stored, but timed out: its draft is to be erased
 
 
@@ -52,7 +51,6 @@ class FlowStore:
             if row is None:
                 return State()
             state = State(row.flow, row.step, json.loads(row.draft or "{}"), row.project)
-            state.updated_at = row.updated_at
         if state.flow and row.updated_at < self._now() - self.timeout:
             state.flow, state.step, state.draft, state.expired = "", "", {}, True
         return state
