@@ -11,10 +11,16 @@ import datetime as dt
 from collections.abc import Sequence
 
 from sqlalchemy import delete, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from .db import Database, NewCallNotice, ProcessedUpdate, Subscription, chat_hash, utcnow
+from .db import (
+    Database,
+    NewCallNotice,
+    ProcessedUpdate,
+    Subscription,
+    chat_hash,
+    upsert_insert,
+    utcnow,
+)
 
 UPDATE_MEMORY = dt.timedelta(days=1)  # Telegram stops redelivering an update well before that
 # a call found new again after that (a snapshot that old, a call withdrawn and republished) is
@@ -26,8 +32,7 @@ def claim_update(database: Database, update_id: int) -> bool:
     """Take a Telegram update for this process; False: another process (or an earlier delivery
     to this one) already took it."""
     with database.on_every_message(), database.session() as session, session.begin():
-        dialect = session.get_bind().dialect.name
-        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        insert = upsert_insert(session.get_bind().dialect.name)
         statement = (
             insert(ProcessedUpdate)
             .values(update_id=update_id, at=utcnow())
@@ -45,11 +50,6 @@ def purge_updates(database: Database, now: dt.datetime | None = None) -> int:
         return int(result.rowcount)  # type: ignore[attr-defined]
 
 
-def _reminded(before: str, thresholds: set[int]) -> str:
-    sent = {int(x) for x in before.split(",") if x} | thresholds
-    return ",".join(str(t) for t in sorted(sent, reverse=True))
-
-
 def claim_reminder(database: Database, subscription: Subscription, thresholds: set[int]) -> bool:
     """Mark a reminder sent before sending it, if nobody did since ``subscription`` was read
     (compare-and-set on the thresholds reminded); False: another process sends it."""
@@ -59,7 +59,7 @@ def claim_reminder(database: Database, subscription: Subscription, thresholds: s
             .where(
                 Subscription.id == subscription.id, Subscription.reminded == subscription.reminded
             )
-            .values(reminded=_reminded(subscription.reminded, thresholds))
+            .values(reminded=subscription.reminded_with(thresholds))
         )
         return int(result.rowcount) == 1  # type: ignore[attr-defined]
 
@@ -71,7 +71,7 @@ def release_reminder(database: Database, subscription: Subscription, thresholds:
             update(Subscription)
             .where(
                 Subscription.id == subscription.id,
-                Subscription.reminded == _reminded(subscription.reminded, thresholds),
+                Subscription.reminded == subscription.reminded_with(thresholds),
             )
             .values(reminded=subscription.reminded)
         )
@@ -93,8 +93,7 @@ def claim_new_calls(database: Database, chat_id: int, call_ids: Sequence[str]) -
         return []
     key = chat_hash(chat_id)
     with database.session() as session, session.begin():
-        dialect = session.get_bind().dialect.name
-        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        insert = upsert_insert(session.get_bind().dialect.name)
         statement = (
             insert(NewCallNotice)
             .values([{"chat_hash": key, "call_id": c, "at": utcnow()} for c in call_ids])

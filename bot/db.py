@@ -117,6 +117,10 @@ class Subscription(Base):
     def sent(self) -> set[int]:
         return {int(x) for x in self.reminded.split(",") if x}
 
+    def reminded_with(self, thresholds: set[int]) -> str:
+        """``reminded`` once ``thresholds`` are sent too (the one spelling claims compare)."""
+        return ",".join(str(t) for t in sorted(self.sent() | thresholds, reverse=True))
+
 
 class Handoff(Base):
     """A user's request to reach a person of a regional network (stored with their consent)."""
@@ -263,20 +267,17 @@ def _timeouts(url: str, seconds: float) -> dict[str, Any]:
     return options
 
 
+def upsert_insert(dialect: str) -> Any:
+    """The ``INSERT`` of ``dialect`` that knows ``ON CONFLICT`` (PostgreSQL's, else SQLite's)."""
+    return postgresql_insert if dialect == "postgresql" else sqlite_insert
+
+
 def _increment(dialect: str, day: dt.date, name: str) -> Any:
     """One statement adding 1 to a counter, creating it if needed (no read-then-insert race)."""
-    values = {"day": day, "name": name, "value": 1}
-    plus_one = {"value": Counter.value + 1}
-    if dialect == "postgresql":
-        return (
-            postgresql_insert(Counter)
-            .values(**values)
-            .on_conflict_do_update(index_elements=["day", "name"], set_=plus_one)
-        )
     return (
-        sqlite_insert(Counter)
-        .values(**values)
-        .on_conflict_do_update(index_elements=["day", "name"], set_=plus_one)
+        upsert_insert(dialect)(Counter)
+        .values(day=day, name=name, value=1)
+        .on_conflict_do_update(index_elements=["day", "name"], set_={"value": Counter.value + 1})
     )
 
 
@@ -465,9 +466,7 @@ class Database:
         with self.session() as session, session.begin():
             row = session.get(Subscription, subscription_id)
             if row is not None:
-                row.reminded = ",".join(
-                    str(t) for t in sorted(row.sent() | thresholds, reverse=True)
-                )
+                row.reminded = row.reminded_with(thresholds)
 
     def count(self, name: str, day: dt.date | None = None) -> None:
         """Add one to a daily counter, in the background: statistics never delay nor fail an

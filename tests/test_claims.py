@@ -1,15 +1,14 @@
 """Claims in the database: two processes reading the same rows, one of them acts."""
 
+import contextlib
 import datetime as dt
 import os
-import uuid
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from bot import claims
 from bot.db import Database
+from tests.databases import throwaway_postgres
 
 POSTGRES = os.environ.get("INSPIRE_TEST_DATABASE_URL", "")
 
@@ -17,24 +16,17 @@ POSTGRES = os.environ.get("INSPIRE_TEST_DATABASE_URL", "")
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database(request, tmp_path):
     """An empty database: a SQLite file, or a PostgreSQL database of its own."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'claims.db'}"
-    elif not POSTGRES:
-        pytest.skip("no PostgreSQL reachable (set INSPIRE_TEST_DATABASE_URL; .ci/run does)")
-    else:
-        name = f"inspire_claims_{uuid.uuid4().hex[:12]}"
-        server = create_engine(POSTGRES, isolation_level="AUTOCOMMIT")
-        with server.connect() as connection:
-            connection.execute(text(f"CREATE DATABASE {name}"))
-        url = make_url(POSTGRES).set(database=name).render_as_string(hide_password=False)
-    db = Database(url)
-    db.initialize()
-    yield db
-    db.shutdown()
-    if request.param == "postgresql":
-        with server.connect() as connection:
-            connection.execute(text(f"DROP DATABASE {name} WITH (FORCE)"))
-        server.dispose()
+    with contextlib.ExitStack() as stack:
+        if request.param == "sqlite":
+            url = f"sqlite:///{tmp_path / 'claims.db'}"
+        elif not POSTGRES:
+            pytest.skip("no PostgreSQL reachable (set INSPIRE_TEST_DATABASE_URL; .ci/run does)")
+        else:
+            url = stack.enter_context(throwaway_postgres(POSTGRES, "inspire_claims"))
+        db = Database(url)
+        db.initialize()
+        yield db
+        db.shutdown()
 
 
 def test_an_update_is_taken_once_and_forgotten_after_a_day(database):
