@@ -8,6 +8,7 @@ import logging
 import math
 import time
 from collections import deque
+from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 from telegram import Chat, ChatMember, Message, MessageEntity, Update
@@ -196,12 +197,17 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await reply(update, context, page)
 
 
+def conflicts_of(bot_data: dict[str, Any]) -> metrics.Conflicts:
+    """The record of Telegram 409 Conflicts, kept in the application's ``bot_data``."""
+    record: metrics.Conflicts = bot_data.setdefault(CONFLICTS, metrics.Conflicts())
+    return record
+
+
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log the failure (never the message content) and apologise to the user."""
     count_error(context.error)
     if isinstance(context.error, Conflict):  # from polling: another process polls too
-        conflicts: metrics.Conflicts = context.bot_data.setdefault(CONFLICTS, metrics.Conflicts())
-        conflicts.note(context.error.message)
+        conflicts_of(context.bot_data).note(context.error.message)
         return
     update_id = update.update_id if isinstance(update, Update) else None
     log.error("Error while handling update %s", update_id, exc_info=context.error)

@@ -22,17 +22,12 @@ from telegram.ext import Application
 from .. import metrics
 from ..errors import IndexMissingError
 from ..services import Services
-from .handlers import CONFLICTS
+from .handlers import conflicts_of
 
 log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_UPDATE_BYTES = 1 << 20  # an update is a few kilobytes; a megabyte is plenty
-
-
-def conflicts_of(application: Application) -> metrics.Conflicts:
-    record: metrics.Conflicts = application.bot_data.setdefault(CONFLICTS, metrics.Conflicts())
-    return record
 
 
 def _index_loaded(services: Services) -> bool:
@@ -47,7 +42,7 @@ async def health(application: Application, services: Services) -> tuple[bool, di
     """Healthy: the index is loaded, the database answers, and no Telegram conflict lately."""
     index = _index_loaded(services)
     database = await asyncio.to_thread(services.database.reachable)
-    conflicts = conflicts_of(application)
+    conflicts = conflicts_of(application.bot_data)
     healthy = index and database and not conflicts.recent()
     return healthy, {
         "status": "ok" if healthy else "unhealthy",
@@ -98,9 +93,8 @@ async def start_server(app: web.Application, host: str, port: int) -> tuple[web.
     await runner.setup()
     site = web.TCPSite(runner, host, port)
     await site.start()
-    server = site._server
-    sockets = getattr(server, "sockets", None) or []
-    return runner, sockets[0].getsockname()[1] if sockets else port
+    addresses = runner.addresses
+    return runner, addresses[0][1] if addresses else port
 
 
 def serve_health_alongside(
