@@ -132,16 +132,16 @@ async def _tell_new_calls(
     taken = await asyncio.to_thread(claims.claim_new_calls, database, chat_id, fresh)
     if not taken:
         return
-    pages = services.dialogue.new_calls([s for s in found if s.id in taken], lang)
-    sent = 0  # pages[0] is a heading, then one card per call taken
+    heading, *cards = services.dialogue.new_calls([s for s in found if s.id in taken], lang)
+    unsent = list(taken)  # the calls whose card has not gone out yet
     try:
-        for page in pages:
+        for page in [heading, *cards]:
             if not await send_reply(context.bot, chat_id, page, services):
                 await asyncio.to_thread(database.unsubscribe_chat, chat_id)
                 return
-            sent += 1
+            if page is not heading:
+                unsent.pop(0)  # the cards come in the order of the calls taken
     except Exception:  # the calls whose card did not go out are released, for another run
-        unsent = taken[max(sent - 1, 0) :]
         await asyncio.to_thread(claims.release_new_calls, database, chat_id, unsent)
         raise
 
