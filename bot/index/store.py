@@ -51,6 +51,9 @@ Kinds = str | Sequence[str] | None  # one kind, several, or None: every kind but
 log = logging.getLogger(__name__)
 
 
+COSINE: Any = {"hnsw": {"space": "cosine"}}  # every collection: cosine distance
+
+
 def on_server(settings: Settings | None) -> bool:
     """Do the vectors live in a Chroma server (``INSPIRE_CHROMA_URL``)?"""
     return settings is not None and bool(settings.chroma_url)
@@ -113,7 +116,7 @@ def _collections(
             collection_name=name,
             embedding_function=embeddings,
             client=client,
-            collection_configuration={"hnsw": {"space": "cosine"}},
+            collection_configuration=COSINE,
             create_collection_if_not_exists=create,
         )
 
@@ -133,9 +136,7 @@ def copy_collections(settings: Settings, source: Path, target: Path) -> None:
         )
         for old_name, new_name in pairs:
             old = client.get_collection(old_name)
-            new = client.get_or_create_collection(
-                new_name, configuration={"hnsw": {"space": "cosine"}}
-            )
+            new = client.get_or_create_collection(new_name, configuration=COSINE)
             offset = 0
             while True:
                 page = old.get(
