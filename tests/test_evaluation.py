@@ -119,8 +119,6 @@ def test_shipped_knowledge_answers_the_founding_questions(shipped_index, e5):
 
 
 def test_no_context_leaks_from_one_run_of_the_evaluator_to_the_next(built_corpus, e5):
-    from bot.quality import GoldItem
-
     settings = built_corpus.model_copy(
         update={"referents_file": REPO / "knowledge" / "referents.yaml"}
     )
@@ -130,10 +128,17 @@ def test_no_context_leaks_from_one_run_of_the_evaluator_to_the_next(built_corpus
     try:
         evaluator.run([GoldItem(q="Comment adhérer au réseau Horizon ?", split="dev")])
         [later] = evaluator.run([GoldItem(q="et avant quelle date ?", facts=["15 mars 2027"])])
+        follow_up = GoldItem(
+            q="et avant quelle date ?",
+            context="Comment adhérer au réseau Horizon ?",
+            facts=["15 mars 2027"],
+        )
+        [paired] = evaluator.run([follow_up])  # the control: with its question, it is answered
     finally:
         evaluator.close()
         assistant.shutdown()
     assert not later.correct  # read alone, as a new user would send it
+    assert paired.correct
 
 
 @pytest.mark.parametrize(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import sys
 
 from pydantic import SecretStr
 
@@ -15,7 +16,8 @@ from bot.redaction import install_redaction
 TOKEN = "123456:SECRET-token-value"
 
 
-def test_json_lines_carry_level_logger_message_and_masked_secrets(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_json_lines_carry_level_logger_message_and_masked_secrets(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # restored after the test
     settings = Settings(
         data_dir=tmp_path,
         log_format="json",

@@ -150,9 +150,9 @@ def test_and_the_other_one_leaves_out_the_card_just_given(dialogue, monkeypatch)
         return answer(question, lang, **options)
 
     monkeypatch.setattr(dialogue.assistant, "answer", recording)
-    dialogue._recent[9106] = ("Co to jest AMORCER?", dialogue.clock(), "horizon-join")
+    dialogue._remember_question(9106, "Co to jest AMORCER?", "horizon-join")
     dialogue.respond("a ten drugi poziom?", "pl", chat_id=9106)
-    dialogue._recent[9107] = ("Co to jest AMORCER?", dialogue.clock(), "horizon-join")
+    dialogue._remember_question(9107, "Co to jest AMORCER?", "horizon-join")
     dialogue.respond("a kiedy?", "pl", chat_id=9107)
     assert asked == ["horizon-join", None]
 
