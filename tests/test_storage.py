@@ -15,6 +15,7 @@ from sqlalchemy import select, text
 from bot.db import Audit, Base, Database, Outbox, chat_hash, utcnow
 from bot.handoffs import ERASED, MAX_ATTEMPTS, Handoffs, Request
 from bot.referents import load_directory
+from tests.fakes.clock import Clock
 
 REPO = Path(__file__).resolve().parent.parent
 POSTGRES = os.environ.get("INSPIRE_TEST_DATABASE_URL", "")
@@ -45,17 +46,9 @@ def drop_tables(database: Database) -> None:
         connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
 
 
-class Clock:
-    def __init__(self):
-        self.now = dt.datetime(2027, 1, 10, 12, tzinfo=dt.UTC)
-
-    def __call__(self):
-        return self.now
-
-
 @pytest.fixture
 def clock():
-    return Clock()
+    return Clock(dt.datetime(2027, 1, 10, 12, tzinfo=dt.UTC))
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from bot.config import Settings
 from bot.services import Services
 from bot.telegram import build_application
 from tests.fakes.bot_api import TOKEN, FakeBotApi
+from tests.fakes.clock import Clock
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -52,16 +53,6 @@ async def running(application, polling_timeout: int = 1):  # type: ignore[no-unt
             await application.updater.stop()
             await application.stop()
             await application.post_shutdown(application)
-
-
-class Clock:
-    """A clock the test moves by hand."""
-
-    def __init__(self, now: dt.datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> dt.datetime:
-        return self.now
 
 
 @pytest.fixture
