@@ -11,7 +11,7 @@ from bot import metrics
 from bot.telegram import build_application
 from tests.fakes.bot_api import FakeBotApi
 from tests.telegram.conftest import running
-from tests.telegram.test_observability import samples
+from tests.waiting import samples
 
 CHAT = 2002
 QUESTION = "Comment adhérer au réseau Horizon ?"

@@ -14,6 +14,7 @@ from bot.services import Services
 from bot.telegram import build_application
 from tests.fakes.bot_api import FakeBotApi
 from tests.telegram.conftest import REPO, running
+from tests.waiting import eventually
 
 USER = 5005
 REF = -9001  # the Pays de la Loire network's group
@@ -42,12 +43,12 @@ async def _recorded(services, chat_id: int, message_id: int) -> None:
     """Wait until the bot has written down which dossier a message it sent belongs to (done
     once the Bot API has answered, so a test that replies at once could otherwise outrun it)."""
     query = select(Outbox.id).where(Outbox.chat_id == chat_id, Outbox.message_id == message_id)
-    for _ in range(300):
+
+    def recorded() -> bool:
         with services.database.session() as session:
-            if session.scalar(query) is not None:
-                return
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"message {message_id} in chat {chat_id} was never recorded")
+            return session.scalar(query) is not None
+
+    await eventually(recorded, f"message {message_id} in chat {chat_id} recorded", 15)
 
 
 def _handoffs(services) -> list[Handoff]:

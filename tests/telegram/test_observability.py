@@ -8,7 +8,6 @@ import contextlib
 from collections.abc import AsyncIterator
 
 import httpx
-from prometheus_client.parser import text_string_to_metric_families
 from telegram.ext import Application
 
 from bot import claims
@@ -16,6 +15,7 @@ from bot.handoffs import Request
 from bot.telegram import build_application
 from bot.telegram.webhook import SECRET_HEADER, start_server, web_app
 from tests.fakes.bot_api import FakeBotApi
+from tests.waiting import samples
 
 CHAT = 8008
 QUESTION = "Comment adhérer au réseau Horizon ?"
@@ -31,15 +31,6 @@ async def serving(application: Application, services, secret: str = "") -> Async
         yield f"http://127.0.0.1:{port}"
     finally:
         await runner.cleanup()
-
-
-def samples(text: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
-    """Every sample of a /metrics page: (name, sorted labels) -> value."""
-    return {
-        (s.name, tuple(sorted(s.labels.items()))): s.value
-        for family in text_string_to_metric_families(text)
-        for s in family.samples
-    }
 
 
 async def _metrics(client: httpx.AsyncClient, base: str) -> dict:  # type: ignore[type-arg]

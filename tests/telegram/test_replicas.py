@@ -11,12 +11,11 @@ import signal
 import socket
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import select
 
 from bot.db import Database, Outbox
@@ -24,6 +23,7 @@ from bot.handoffs import Handoffs, Request
 from bot.referents import load_directory
 from tests.databases import throwaway_postgres
 from tests.fakes.bot_api import TOKEN, FakeBotApi
+from tests.waiting import eventually, samples
 
 REPO = Path(__file__).resolve().parents[2]
 POSTGRES = os.environ.get("INSPIRE_TEST_DATABASE_URL", "")
@@ -66,28 +66,15 @@ def _replica(n: int, port: int, env: dict[str, str], folder: Path) -> subprocess
         )
 
 
-async def _eventually(check: Callable[[], object], what: str, seconds: float = 30) -> None:
-    """Wait until ``check()`` (sync or async) is true."""
-    for _ in range(int(seconds / 0.1)):
-        outcome = check()
-        if asyncio.iscoroutine(outcome):
-            outcome = await outcome
-        if outcome:
-            return
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"never happened: {what}")
-
-
 async def _updates_seen(client: httpx.AsyncClient, bases: list[str]) -> dict[str, float]:
     """inspire_updates_total by outcome, summed over the replicas."""
     totals: dict[str, float] = {}
     for base in bases:
         page = (await client.get(f"{base}/metrics")).text
-        for family in text_string_to_metric_families(page):
-            for sample in family.samples:
-                if sample.name == "inspire_updates_total":
-                    outcome = sample.labels["outcome"]
-                    totals[outcome] = totals.get(outcome, 0) + sample.value
+        for (name, labels), value in samples(page).items():
+            if name == "inspire_updates_total":
+                outcome = dict(labels)["outcome"]
+                totals[outcome] = totals.get(outcome, 0) + value
     return totals
 
 
@@ -127,7 +114,7 @@ async def test_two_replicas_answer_each_update_once_and_deliver_a_dossier_once(
                     return False
                 return all(a.status_code == 200 for a in answers)
 
-            await _eventually(all_healthy, "both replicas healthy", START_SECONDS)
+            await eventually(all_healthy, "both replicas healthy", START_SECONDS)
 
             # a dossier confirmed through one replica's database: the outbox jobs of both see it
             handoffs = Handoffs(
@@ -152,7 +139,7 @@ async def test_two_replicas_answer_each_update_once_and_deliver_a_dossier_once(
                 seen = await _updates_seen(client, bases)
                 return seen.get("handled", 0) + seen.get("duplicate", 0) == 2 * len(updates)
 
-            await _eventually(all_decided, "every update decided by both replicas")
+            await eventually(all_decided, "every update decided by both replicas")
             assert await _updates_seen(client, bases) == {
                 "handled": len(updates),
                 "duplicate": len(updates),
@@ -167,7 +154,7 @@ async def test_two_replicas_answer_each_update_once_and_deliver_a_dossier_once(
                     row = session.scalar(select(Outbox).where(Outbox.purpose == "dossier"))
                     return row is not None and row.sent_at is not None
 
-            await _eventually(dossier_sent, "the dossier marked sent")
+            await eventually(dossier_sent, "the dossier marked sent")
             await bot_api.wait_for_messages(USER)
     finally:
         for replica in replicas:
