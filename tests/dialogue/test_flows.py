@@ -24,11 +24,15 @@ def clock() -> Clock:
     return Clock()  # starts at the real time, as the services' own store
 
 
+def _flows(services: Services, clock: Clock) -> Flows:
+    """The application's flows (its timeout too) over a store with a clock of the test's."""
+    store = FlowStore(services.database, services.store.timeout, clock)
+    return Flows(store, *services.flows.flows.values())
+
+
 @pytest.fixture
 def flows(services: Services, clock: Clock) -> Flows:
-    """The application's flows over a store with a clock of the test's."""
-    store = FlowStore(services.database, dt.timedelta(minutes=30), clock)
-    return Flows(store, *services.flows.flows.values())
+    return _flows(services, clock)
 
 
 def _who(n: int, **changes: object) -> Who:
@@ -125,10 +129,7 @@ def test_a_restart_carries_on_at_the_same_step(flows: Flows, services: Services,
     flows.handle(who, Tap("net:pdlci"))
     flows.handle(who, Tap("consent:yes"))
     flows.handle(who, Text("Camille Martin"))
-    restarted = Flows(
-        FlowStore(services.database, dt.timedelta(minutes=30), clock),
-        *services.flows.flows.values(),
-    )
+    restarted = _flows(services, clock)
     assert _row(services, who).step == "role"  # type: ignore[union-attr]
     asked = _html(restarted.handle(who, Text("Maire adjointe")))  # the role, then the authority
     assert asked and "fonction" not in asked
@@ -140,7 +141,7 @@ def test_an_abandoned_flow_ends_after_the_timeout(flows: Flows, services: Servic
     flows.handle(who, Command("referent"))
     flows.handle(who, Tap("net:pdlci"))
     flows.handle(who, Tap("consent:yes"))
-    clock.now += dt.timedelta(minutes=31)
+    clock.now += services.store.timeout + dt.timedelta(minutes=1)
     assert flows.handle(who, Text("Quel est le calendrier du programme ?")) is None  # a question
     row = _row(services, who)
     assert row is not None and row.flow == "" and row.draft == "{}"

@@ -13,10 +13,10 @@ import urllib.request
 import uuid
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler
+from pathlib import Path
 
 import chromadb
 import pytest
-from chromadb.config import Settings as ChromaSettings
 from pydantic import SecretStr
 
 from bot.assistant import Assistant
@@ -25,7 +25,13 @@ from bot.errors import IndexMissingError
 from bot.index.builder import ingest
 from bot.index.generations import PREFIX, current_generation
 from bot.index.manifest import Manifest
-from bot.index.store import CHROMA_DIR, KnowledgeIndex, close_client, collection_names
+from bot.index.store import (
+    CHROMA_DIR,
+    KnowledgeIndex,
+    close_client,
+    collection_names,
+    make_client,
+)
 from tests.corpus import MARKDOWN
 from tests.fakes import CountingEmbeddings, EmbeddingFailure
 from tests.fakes.hashing import HashingEmbeddings
@@ -38,10 +44,7 @@ pytestmark = pytest.mark.skipif(
 
 
 def _server() -> chromadb.api.ClientAPI:
-    host, port = CHROMA.removeprefix("http://").split(":")
-    return chromadb.HttpClient(
-        host=host, port=int(port), settings=ChromaSettings(anonymized_telemetry=False)
-    )
+    return make_client(Settings(chroma_url=CHROMA, _env_file=None), Path())  # type: ignore[call-arg]
 
 
 def _collections(prefix: str) -> set[str]:
