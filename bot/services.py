@@ -22,6 +22,7 @@ from .dialogue.flows import Flows
 from .dialogue.funding import FundingFlow
 from .dialogue.handoff import HandoffFlow
 from .dialogue.store import FlowStore
+from .dialogue.texts import months
 from .handoffs import Erasure, Handoffs
 from .matching import Matcher, load_call_folder, utc_now
 from .portal import refresh_calls
@@ -91,7 +92,7 @@ class Services:
             router=self.router,
         )
         retention = self.settings.handoff_retention_days
-        self._dialogue.handoff_retention_months = max(1, round(retention / 30.44))
+        self._dialogue.handoff_retention_months = months(retention)
         timeout = dt.timedelta(minutes=self.settings.flow_timeout_minutes)
         self.store = FlowStore(self.database, timeout, self.clock)
         self.flows = Flows(

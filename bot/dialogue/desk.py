@@ -11,11 +11,11 @@ from ..config import Settings
 from ..db import Database, Handoff
 from ..handoffs import Erasure, Handoffs
 from ..referents import Directory
-from .dossiers import state_name
+from .dossiers import contact_line, state_name
 from .events import Who
 from .replies import Button, Reply, Step, escape
 from .store import FlowStore
-from .texts import referent_text, text
+from .texts import months, referent_text, text
 
 
 class Desk:
@@ -134,8 +134,8 @@ class Desk:
         erasure = self.erase(who.chat_id)
         erasure.flows = self.store.forget(who.user_id)
         self.store.forget_language(who.user_id)
-        months = max(1, round(self.settings.feedback_retention_days / 30.44))
-        page = text(lang, "forgotten", months=months, **erasure.model_dump())
+        kept = months(self.settings.feedback_retention_days)
+        page = text(lang, "forgotten", months=kept, **erasure.model_dump())
         return Step([Reply(page, clear_keyboard=who.private)], outbox=True)
 
     def stats(self, who: Who) -> Step:
@@ -169,4 +169,4 @@ class Desk:
 
 
 def _contact(handoff: Handoff) -> str:
-    return " · ".join(x for x in (handoff.email, handoff.phone) if x) or "—"
+    return contact_line(handoff.email, handoff.phone) or "—"

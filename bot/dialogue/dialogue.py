@@ -31,7 +31,7 @@ from ..matching import Matcher, Profile, Suggestion, card_language
 from ..referents import Directory
 from ..routing import Router
 from .replies import Button, Document, Reply, escape, link, to_plain
-from .texts import LANGUAGE_NAMES, UI_LANGUAGES, plural, referent_text, text
+from .texts import LANGUAGE_NAMES, UI_LANGUAGES, months, plural, referent_text, text
 
 CONTACT = "@contact"  # in place of a card: the last message asked for a person
 RECENT_ANSWERS = 5000
@@ -82,7 +82,7 @@ class Dialogue:
         self.router = router or Router(directory)
         self.clock = clock
         self.follow_up_minutes = follow_up_minutes
-        self.retention_months = max(1, round(retention_days / 30.44))
+        self.retention_months = months(retention_days)
         self.handoff_retention_months = 12  # set from the settings by the services
         # the last question of each chat and the card that answered it, for follow-ups (bounded:
         # the oldest chats go first)

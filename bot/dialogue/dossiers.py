@@ -14,12 +14,17 @@ from .texts import referent_text, text
 DOSSIER_LIMIT = TELEGRAM_LIMIT - 200  # room for the lines added when it is taken and closed
 
 
+def contact_line(email: str, phone: str) -> str:
+    """The e-mail and the phone a person gave, whichever they gave (plain text)."""
+    return " · ".join(x for x in (email, phone) if x)
+
+
 def dossier_html(handoff: Handoff, network_name: str, lang: str = DEFAULT) -> str:
     """The dossier as its referent chat sees it, in ``lang`` (French by default)."""
     lines = [
         referent_text("dossier_title", lang, id=handoff.id, network=escape(network_name)),
         f"<b>{escape(handoff.name)}</b>, {escape(handoff.role)} — {escape(handoff.authority)}",
-        " · ".join(escape(x) for x in (handoff.email, handoff.phone) if x),
+        escape(contact_line(handoff.email, handoff.phone)),
         "",
         referent_text("dossier_question", lang, question=escape(handoff.question)),
     ]

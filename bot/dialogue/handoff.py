@@ -13,10 +13,11 @@ from ..referents import Directory
 from ..routing import Router
 from ..text import sanitize_question
 from .dialogue import Dialogue
+from .dossiers import contact_line
 from .events import Contact, Event, Tap, Text, Who
 from .replies import Button, Reply, Step, escape
 from .store import State
-from .texts import text
+from .texts import months, text
 
 NAME = "handoff"
 TAPS = ("net:", "consent:", "confirm:")  # the buttons of this flow
@@ -54,7 +55,7 @@ class HandoffFlow:
         self.directory = directory
         self.router = router
         self.handoffs = handoffs
-        self.retention_months = max(1, round(retention_days / 30.44))
+        self.retention_months = months(retention_days)
         self.recent = recent  # the chat's last exchanges, carried by the dossier
 
     def begin(self, who: Who, state: State) -> Step:
@@ -178,7 +179,7 @@ class HandoffFlow:
     def _summary(self, who: Who, state: State) -> Reply:
         draft, lang = state.draft, who.lang
         network = self.directory.by_id(draft.get("network", ""))
-        contact = " · ".join(x for x in (draft.get("email", ""), draft.get("phone", "")) if x)
+        contact = contact_line(draft.get("email", ""), draft.get("phone", ""))
         summary = text(
             lang,
             "handoff_summary",

@@ -18,6 +18,11 @@ LANGUAGE_NAMES = {
 }
 
 
+def months(days: int) -> int:
+    """A retention period as the whole months users are told (at least one)."""
+    return max(1, round(days / 30.44))
+
+
 def ui_language(code: str | None) -> str:
     """The interface language for a Telegram ``language_code`` (French by default)."""
     return catalogue.language(code)
