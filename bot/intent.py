@@ -481,6 +481,7 @@ _PROGRAMME_WORDS = _rx(
     r"candidat|application|\bapply|harmonogram|calendrier|calendar|графік|deadline|дедлайн|"
     r"\btermin|date limite"
 )
+_ARTICLES = frozenset(("le", "la", "les", "l", "un", "une", "a", "an", "the"))
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?", re.UNICODE)
 _APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "`": "'", "´": "'", "‘": "'"})
 _LEADING_WORD = re.compile(r"^\s*([^\W_]+(?:'[^\W_]+)?)[\s,!.;:…\-—]*")
@@ -550,10 +551,26 @@ def is_injection(text: str) -> bool:
 _OFF_TOPIC = _rx(
     r"\brecettes? (de|d'|pour|du|des)\b(?! (la commune|fonctionnement|investissement))|"
     r"\brecipes?\b|\bmeteo\b|\bweather (forecast|tomorrow|today|this)|"
-    r"declaration d'impots?|impots? sur le revenu|\btax return|\bincome tax",
-    r"\bрецепт|прогноз погоди|\bпогода (на|завтра|сьогодні)|податков\w* декларац",
+    r"\bquel temps (fait|fera|va|il fait|va-t-il|demain|aujourd'hui|ce (week-?end|matin|soir))|"
+    r"\b(faire|fera|fait) quel temps|\bva faire (beau|chaud|froid)|"
+    r"declaration d'impots?|impots? sur le revenu|\btax return|\bincome tax|"
+    r"\btaux de change|\bcours (du|de l') ?(dollar|euro|bitcoin|hryvnia|zloty|leu)|"
+    r"\bexchange rate|\b(dollar|euro|hryvnia|zloty) (exchange )?rate\b|"
+    # writing a poem, a song or a joke; one's own identity papers
+    r"\b(ecri\w*|compose\w*|write|tell|raconte\w*)[ -](moi |me |m'|us |nous )?(une |un |a |an |des "
+    r"|some )?(petite? |short |little |funny )?(poemes?|poems?|chansons?|blagues?|songs?|jokes?|"
+    r"histoires?|story|stories)\b|\b(renouveler|refaire|renew|"
+    r"replace) (mon|ma|my|son|sa|his|her) (passeport|passport|carte d'identite|permis|"
+    r"driving licen[cs]e|id card)",
+    r"\bрецепт|прогноз погоди|\bпогода (на|завтра|сьогодні)|податков\w* декларац|"
+    r"\bкурс (гривн|долар|євро|евро|злот)|обмін\w* валют|\b(напиш|розкаж|склад)\w* "
+    r"(мені |нам )?(\w+ )?(вірш|пісн|жарт|анекдот|казк)|"
+    r"\b(продовж|оформ|поміня|замін)\w* (мій |свій )?(закордонн\w* )?паспорт",
     r"\bprzepis\w* na (ciast|pierog|zup|obiad|bigos|sernik|danie)|\bprzepis kulinar|"
-    r"\bpogod(a|y|ę|e) (na|jutro|dzis|dziś)|prognoz\w* pogod|\bpit\b|zeznani\w* podatkow",
+    r"\bpogod(a|y|ę|e) (na|jutro|dzis|dziś)|prognoz\w* pogod|\bpit\b|zeznani\w* podatkow|"
+    r"\bkurs (euro|dolara|złotego|zlotego|hrywny|walut)|\b(napisz|opowiedz|ułóż|uloz)\w* "
+    r"(mi |nam )?(\w+ )?(wiersz|piosenk|zart|żart|dowcip|kawal|bajk)|"
+    r"\b(wyrobi|odnowi|wymieni)\w* (nowy |moj |mój )?(dowod|dowód|paszport|prawo jazdy)",
 )
 
 
@@ -615,8 +632,11 @@ def is_follow_up(text: str) -> bool:
         return True
     definition = _DEFINITION.match(folded)
     if definition is not None:
-        term = [w for w in _WORD.findall(definition.groups()[-1]) if not _ANAPHORA.fullmatch(w)]
-        if [w for w in term if w not in ("le", "la", "les", "l", "un", "une", "a", "an", "the")]:
+        named = _WORD.findall(definition.groups()[-1])
+        term = [w for w in named if not _ANAPHORA.fullmatch(w)]
+        # "what does that goal say?" points back; "what is RRMA?" names its own topic
+        pointing = bool(named) and _ANAPHORA.fullmatch(named[0]) is not None
+        if not pointing and [w for w in term if w not in _ARTICLES]:
             return False
     if len(tokens) <= 5 and _ANAPHORA.search(_IDIOMS.sub(" ", folded)):
         return True  # "comment y adhérer ?", "is it free?", "ile to kosztuje?"

@@ -568,6 +568,8 @@ FOLLOW_UPS = [
     "a caly program?",  # Polish "and the whole programme?", typed without diacritics
     "et combien ça coûte ?",
     "et pour la Moldavie ?",
+    "what does that goal say?",  # a definition of something named before
+    "c'est quoi ce truc ?",
     "Et ensuite ?",
     "et avant quelle date ?",
     "Pour la Géorgie ?",
@@ -619,6 +621,7 @@ FOLLOW_UPS = [
 ]
 
 STANDALONE = [
+    "What is the letter of engagement?",
     "Comment ma commune peut-elle rejoindre le programme INSPIRE cette année ?",
     "Quelles sont les lignes directrices du programme INSPIRE ?",
     "C'est quoi un RRMA ?",
@@ -708,6 +711,12 @@ def test_asks_for_another(message, expected):
         "Do kiedy trzeba złożyć PIT w tym roku?",
         "What's the weather forecast for Lviv tomorrow?",
         "Який прогноз погоди на вихідні?",
+        "il fera quel temps samedi pour l'inauguration à Angers ?",
+        "Який сьогодні курс гривні до євро?",
+        "what's the zloty exchange rate for our delegation's budget?",
+        "Tu peux m'écrire un poème pour la fête des mères ?",
+        "napisz mi krótki wiersz o współpracy",
+        "Як продовжити закордонний паспорт у консульстві?",
     ],
 )
 def test_plainly_off_topic_whatever_words_come_with_it(message):
@@ -716,7 +725,14 @@ def test_plainly_off_topic_whatever_words_come_with_it(message):
 
 @pytest.mark.parametrize(
     "message",
-    ["Quelles sont les recettes de fonctionnement de la commune ?", "Jakie przepisy regulują to?"],
+    [
+        "Quelles sont les recettes de fonctionnement de la commune ?",
+        "Jakie przepisy regulują to?",
+        "Quel temps faut-il pour adhérer ?",
+        "Quel est le taux de cofinancement ?",
+        "un poème ukrainien lu lors de l'exposition, c'est finançable ?",
+        "Les délégations ont-elles besoin d'un passeport ?",
+    ],
 )
 def test_words_that_only_look_off_topic(message):
     assert classify(message) != "off_topic"
