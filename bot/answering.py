@@ -384,8 +384,8 @@ class Answerer:
         card's. The best card answers when its score reaches ``card_floor``, leads the next card
         by ``card_margin`` and its phrasing beats the off-topic background by
         ``card_background_margin`` (all calibrated on the dev half of the gold set); when the
-        documents give no answer either, a best card above ``card_rescue_floor`` answers rather
-        than a refusal."""
+        documents give no answer either, a best card above ``card_rescue_floor`` that beats the
+        background by ``card_rescue_background_margin`` answers rather than a refusal."""
         index = self.retriever.index
         if not index.cards:
             return None
@@ -419,7 +419,7 @@ class Answerer:
             return None
         if not (answer.abstained or foreign) or best.score < floor:
             return None
-        if best.over_background < self.settings.card_background_margin:
+        if best.over_background < self.settings.card_rescue_background_margin:
             return None
         return self._card_answer(answer.question, language, best)
 

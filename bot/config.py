@@ -68,8 +68,11 @@ class Settings(BaseSettings):
     card_floor: float = Field(default=1.35, ge=0.0, le=3.0)
     card_margin: float = Field(default=0.01, ge=0.0, le=1.0)
     card_background_margin: float = Field(default=0.02, ge=-1.0, le=1.0)
-    # below the floor, the closest card still answers rather than "I don't know" from this score
+    # below the floor, the closest card still answers rather than "I don't know" from this score,
+    # when its phrasing beats the off-topic background by this wider margin ("combien coûte un
+    # billet de train ?" is near the card on joining costs, and nearer still to travel)
     card_rescue_floor: float = 1.32
+    card_rescue_background_margin: float = Field(default=0.05, ge=-1.0, le=1.0)
     card_rescue_foreign: bool = True  # …and rather than French quotes for an EN/UK/PL reader
     # A short elliptic message this soon after an answer is read with the previous question.
     follow_up_minutes: float = Field(default=10.0, ge=0)

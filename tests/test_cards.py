@@ -169,7 +169,7 @@ def test_a_near_card_answers_a_foreign_reader_rather_than_french_quotes(carded, 
 
     rescuing, plain = assistant(card_rescue_floor=1.0), assistant(card_rescue_floor=0.0)
     # a card no closer to the question than the off-topic background does not rescue either
-    wary = assistant(card_rescue_floor=1.0, card_background_margin=0.5)
+    wary = assistant(card_rescue_floor=1.0, card_rescue_background_margin=0.5)
     try:
         polish = rescuing.answer("Jak przystąpić do sieci Horizon?")
         assert (polish.path, polish.card, polish.language) == ("card", "horizon-join", "pl")
