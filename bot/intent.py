@@ -249,6 +249,9 @@ _PERSON = _rx(
     r"in charge)|\bwho are (my|our|the) (referent|contact|coordinator|advis)|\bwho can help (me|"
     r"us)",
     r"get in touch|put (me|us) in touch|in touch with|reach out|\bconnect (me|us) (with|to)",
+    r"\b(names?|e-?mails?|phone numbers?|contact details) (and (names?|e-?mails?|phone numbers?|"
+    r"titles?) )?of the (people|persons?|staff|coordinators?|referents?|directors?|contacts?)\b|"
+    r"\bwho is (responsible|in charge) (for|of) (our|my|the|this) (region|department|area)\b",
     r"\b(my|our) (referent|advis[oe]r|coordinator|contact person|local contact)|"
     r"\bcontact (for|of|in|at|near|around)\b|\b(someone|somebody) (from|at|in) (the|your)",
     # Ukrainian and Russian-influenced
@@ -265,7 +268,8 @@ _PERSON = _rx(
     r"мереж|представник|менеджер)|телефон (координатор|мереж|представник|консультант|менеджер|"
     r"для|офіс)|електронн\w* (пошт|адрес)|імейл|емейл|e-?mail (координатор|мереж|представник)|"
     r"адрес\w* (пошти|почты|электронн|для листів)|\bпошт\w* (координатор|мереж|представник)",
-    r"(з|до|к) (кого|кому) (можна |мені |нам |слід |треба |варто |потрібно )?(звернутися|"
+    r"(з|до|к) (кого|кому) (з мереж\w* |у мережі |в мережі |з вас )?(можна |мені |нам |слід |треба "
+    r"|варто |потрібно )?(звернутися|"
     r"звертатися|звернутись|зв.?язатися|обратиться|обращаться|писати|написати)|куди "
     r"(можна |мені |нам )?(звернутися|звертатися|звернутись|писати|дзвонити|телефонувати|"
     r"обратиться|писать|звонить)|кому (можна |мені |нам )?(написати|подзвонити|зателефонувати|"
@@ -273,6 +277,8 @@ _PERSON = _rx(
     r"(допомогти|порадити|проконсультувати|відповісти)|\bхто (є |наш |мій )?(координатор|"
     r"консультант|куратор|представник)\w* (в|у|для|на|по)\b|кто (может|сможет) (мне|нам) (помочь|"
     r"подсказать)|хто (мій|наш|моя|наша) (координатор|консультант|представник|контакт|куратор)",
+    r"\bхто (відповідає|опікується|займається) (за |нашим |нашою |цим )?(регіон|департамент|"
+    r"область|мереж)",
     r"передзвон|перезвон|зателефонуйте (мені|нам)|подзвоніть (мені|нам)|позвоните (мне|нам)|"
     r"напишіть (мені|нам)|наберіть (мене|нас)|зв.?яжіться (зі мною|з нами)|свяжитесь со? (мной|"
     r"нами)",
@@ -382,6 +388,14 @@ _FUNDING = _rx(
     r"\b(cherche|cherchons|recherche|recherchons|besoin) (de |d')?(du |des |un |une )?"
     r"(financement|fonds|subvention|aide financiere)|^(funding|financements?|aides|subventions|"
     r"grants|dotacje|granty|dofinansowanie|фінансування|гранти)\s*\??$",
+    # how much money one's own project can get ("combien pouvez-vous nous financer ?")
+    r"\bcombien (d'argent |de financement |de subventions? )?(pouvez-vous|pourriez-vous|peut-on|"
+    r"pourrait-on|pouvons-nous|on peut|on pourrait|allons-nous) (nous |me )?(financer|obtenir|"
+    r"toucher|demander|avoir|recevoir)|\bhow much (money |funding |support )?(can|could|would|will)"
+    r" (we|i|you) (get|ask for|apply for|receive|request|claim|give us|pay us|fund us)\b|"
+    r"\bile (pieniędzy |pieniedzy |środków |srodkow |kasy )?(możemy|mozemy|można|mozna|"
+    r"dostaniemy|moglibyśmy|moglibysmy) (dostać|dostac|otrzymać|otrzymac|uzyskać|uzyskac)|"
+    r"скільки (грошей |коштів )?(ми )?(можемо|можна|зможемо) (отримати|попросити|запросити)",
     # English
     r"\bfunding (for|to|available|opportunit|sources?|options?|possibilit|programs?|programmes?|"
     r"schemes?|streams?)|"
