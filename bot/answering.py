@@ -207,11 +207,14 @@ class CardMatch:
     score: float  # the card's fused score (see Answerer.match_card)
     second: float  # the same for the next best card
     over_background: float  # its closest phrasing's lead over the closest off-topic passage
+    sibling: bool = False  # the next best card is one of its related cards, or the reverse
 
     def decisive(self, settings: Settings) -> bool:
+        """Near the floor and clear of the background, and ahead of the next card, unless the
+        two are related cards (the other one is then offered as a button)."""
         return (
             self.score >= settings.card_floor
-            and self.score - self.second >= settings.card_margin
+            and (self.sibling or self.score - self.second >= settings.card_margin)
             and self.over_background >= settings.card_background_margin
         )
 
@@ -408,7 +411,12 @@ class Answerer:
         card_id, score = ranked[0]
         second = ranked[1][1] if len(ranked) > 1 else 0.0
         background = index.background_similarity(qvec)
-        return CardMatch(index.cards[card_id], score, second, scores[card_id].phrasing - background)
+        card = index.cards[card_id]
+        runner_up = index.cards.get(ranked[1][0]) if len(ranked) > 1 else None
+        sibling = runner_up is not None and (
+            runner_up.id in card.related or card.id in runner_up.related
+        )
+        return CardMatch(card, score, second, scores[card_id].phrasing - background, sibling)
 
     def _rescue(self, answer: Answer, best: CardMatch | None, language: str) -> Answer | None:
         """The closest card (``best``, not decisive), when it is near enough and the documents

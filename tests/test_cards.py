@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.answering import CardMatch
 from bot.assistant import Assistant
-from bot.cards import load_cards
+from bot.cards import Card, load_cards
 from bot.cli import main
 from bot.config import Settings
 from tests.corpus import CARDS, write_cards, write_corpus
@@ -182,3 +183,14 @@ def test_a_near_card_answers_a_foreign_reader_rather_than_french_quotes(carded, 
         rescuing.shutdown()
         plain.shutdown()
         wary.shutdown()
+
+
+def test_a_near_tie_answers_only_between_related_cards():
+    def match(second: float, sibling: bool) -> CardMatch:
+        card = Card.model_validate(CARDS[0])
+        return CardMatch(card, score=1.40, second=second, over_background=0.1, sibling=sibling)
+
+    settings = Settings()
+    assert match(second=1.30, sibling=False).decisive(settings)
+    assert not match(second=1.395, sibling=False).decisive(settings)  # which one? quote instead
+    assert match(second=1.395, sibling=True).decisive(settings)  # the other one is a button
