@@ -189,6 +189,10 @@ INJECTION = [
 ]
 
 CONTACT = [
+    "Наше місто-партнер у Франції — Ніор. До кого з мережі нам звертатися?",
+    "а хто відповідає за регіон Пеї-де-ла-Луар?",
+    "Could you give me the names and emails of the people running it in the three networks?",
+    "who is in charge of our region?",
     "a do kogo sie zglosic?",  # Polish, no diacritics: "and whom do we apply to?"
     # French
     "Je voudrais parler à un conseiller",
@@ -322,6 +326,10 @@ CONTACT = [
 ]
 
 FUNDING = [
+    "Combien pouvez-vous nous financer et comment on dépose le dossier ?",
+    "Ile pieniędzy możemy dostać na ten projekt?",
+    "Our town needs a school bus for refugee children. How much can we ask for?",
+    "Скільки грошей ми можемо отримати на обмін молоді?",
     "skad wziac kase na wyjazd radnych do miasta partnerskiego?",  # colloquial Polish
     "Potrzebujemy kasy na wymianę młodzieży z Francją",
     # French
@@ -392,6 +400,8 @@ FUNDING = [
 ]
 
 QUESTION = [
+    "Combien peut-on obtenir avec INSPIRE ?",
+    "Who is responsible for INSPIRE?",
     "Est-ce qu'on peut être aidés pour aller chercher des fonds européens ?",  # its help
     "Y a-t-il un plafond de subvention par commune ?",
     "Does the programme help us find EU funding?",
