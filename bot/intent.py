@@ -219,7 +219,8 @@ _PERSON = _rx(
     r"une vraie personne|\bun (vrai )?humain|un etre humain|une personne physique|"
     r"quelqu'un (de|du|chez|qui pourrait|qui puisse|pour m'aider|pour nous aider|a qui|avec qui)|"
     r"\b(un|mon|notre|votre|d') interlocut|\b(mon|ma|notre|nos) (referent|conseill|coordinat|"
-    r"correspondant|contact)|\b(un|le|des|les|votre|vos) contacts? (a|en|dans|pour|du|de|au|aux|"
+    r"correspondant|contact)(?!s? (sont|est|la-bas|labas|en ukraine|a l'etranger))|"
+    r"\b(un|le|des|les|votre|vos) contacts? (a|en|dans|pour|du|de|au|aux|"
     r"sur|chez)\b(?! (l'ukraine|la moldavie|la georgie|l'armenie|entre|avec))",
     r"\b(me |nous |m')(mettre|mettiez|mette) en (relation|contact)|(mettez|mettre)[- ](moi|nous) "
     r"en (relation|contact)|\betre mise?s? en (relation|contact) avec (le|la|un|une|quelqu|"
@@ -410,7 +411,8 @@ _FUNDING = _rx(
     r" (for|to)|\bmoney (for|to)\b|\bwhere (can|do|could|to|should) (we|i)? ?(find|get|look "
     r"for|apply for) (funding|money|grants?|funds)|\blooking for (funding|grants?|money|financ|"
     r"funds)|\bcalls? for (proposals|projects|applications)|\bopen (eu |european )?calls?|"
-    r"\b(eu|european) (funds?|funding|grants?|calls?)",
+    r"\b(eu|european) (funds?|funding|grants?|calls?)|\bwhat (money|funding|grants?) "
+    r"(is|are|would be|might be) (there|available)|\b(money|funding) available (for|to)",
     # Ukrainian and Russian-influenced
     r"фінансуванн\w* (для|на|проєкт|проект|нашого|нашої|нашим|мого|моєї|ремонт|відбудов|громад|"
     r"школ|обмін)|\bгрант\w* (на|для)|\bгранти\b|\bгрантів\b|які (є )?(гранти|можливості "
@@ -422,7 +424,8 @@ _FUNDING = _rx(
     r"\bгранты\b|где (найти|взять) (деньги|финансирование|грант)|\bденьги на|"
     r"профинансировать|\bсубсиди",
     # Polish
-    r"\bdofinansowa|\bdotacj|\bdotacyj|\bgrant(y|ów|ow|u|a)?\b|\bfundusz\w* (na|dla|unijn|"
+    r"\bdofinansowa|\bdotacj|\bwsparci\w* finansow\w* (na|dla|możemy|mozemy|można|mozna)|"
+    r"\bdotacyj|\bgrant(y|ów|ow|u|a)?\b|\bfundusz\w* (na|dla|unijn|"
     r"europejsk|ue|zewnętrzn|zewnetrzn)|\b(ś|s)rodk\w* (na|z ue|unijn|europejsk|zewnętrzn|"
     r"zewnetrzn)|\bfinansowani\w* (na|dla|projektu|naszego|naszej|mojego|remontu|odbudowy|"
     r"wymiany|szkoły|szkoly|inwestycji)|\b(jak|gdzie|skąd|skad) (sfinansowa|zdoby|pozyska|"
@@ -435,7 +438,8 @@ _FUNDING = _rx(
 )
 # The programme itself (how it is funded, its co-financing rate): a programme question.
 _PROGRAMME_FUNDING = _rx(
-    r"inspire|daect|\bmeae\b|ministere|ministry|міністерств|министерств|ministerstw|\brrma\b|"
+    r"inspire|daect|\bmeae\b|turnkey|cles en main|pod klucz|під ключ|ministere|ministry|"
+    r"міністерств|министерств|ministerstw|\brrma\b|"
     r"cites unies|\bcuf\b|amorcer|renforcer|cofinanc|co-?financ|\btaux\b|\brate\b|співфінанс|"
     r"софинанс|współfinans|wspolfinans|adhesion|adherer|adherent|membership|\bjoin",
     r"\b(le|du|au|ce|cet|ces|les|aux) programmes?\b|\b(the|this) programme\b|\b(the|this) "
@@ -567,7 +571,10 @@ _OFF_TOPIC = _rx(
     r"\brecipes?\b|\bmeteo\b|\bweather (forecast|tomorrow|today|this)|"
     r"\bquel temps (fait|fera|va|il fait|va-t-il|demain|aujourd'hui|ce (week-?end|matin|soir))|"
     r"\b(faire|fera|fait) quel temps|\bva faire (beau|chaud|froid)|"
-    r"declaration d'impots?|impots? sur le revenu|\btax return|\bincome tax|"
+    r"declaration d'impots?|impots? sur le revenu|\btax return|\bincome tax|\btaxe fonciere|"
+    r"\btaxe d'habitation|\bproperty tax|"
+    r"\berasmus\b.*\b(etudiants?|students?|studentow|studenci|studia|semest\w*)\b|"
+    r"\b(etudiants?|students?|studentow|studenci)\b.*\berasmus\b|"
     r"\btaux de change|\bcours (du|de l') ?(dollar|euro|bitcoin|hryvnia|zloty|leu)|"
     r"\bexchange rate|\b(dollar|euro|hryvnia|zloty) (exchange )?rate\b|"
     # writing a poem, a song or a joke; one's own identity papers
@@ -577,12 +584,14 @@ _OFF_TOPIC = _rx(
     r"replace) (mon|ma|my|son|sa|his|her) (passeport|passport|carte d'identite|permis|"
     r"driving licen[cs]e|id card)",
     r"\bрецепт|прогноз погоди|\bпогода (на|завтра|сьогодні)|податков\w* декларац|"
-    r"\bкурс (гривн|долар|євро|евро|злот)|обмін\w* валют|\b(напиш|розкаж|склад)\w* "
+    r"\bкурс (гривн|долар|євро|евро|злот)|обмін\w* валют|податок на (нерухом|землю)|"
+    r"(еразмус|erasmus).*студент|студент\w*.*(еразмус|erasmus)|\b(напиш|розкаж|склад)\w* "
     r"(мені |нам )?(\w+ )?(вірш|пісн|жарт|анекдот|казк)|"
     r"\b(продовж|оформ|поміня|замін)\w* (мій |свій )?(закордонн\w* )?паспорт",
     r"\bprzepis\w* na (ciast|pierog|zup|obiad|bigos|sernik|danie)|\bprzepis kulinar|"
     r"\bpogod(a|y|ę|e) (na|jutro|dzis|dziś)|prognoz\w* pogod|\bpit\b|zeznani\w* podatkow|"
-    r"\bkurs (euro|dolara|złotego|zlotego|hrywny|walut)|\b(napisz|opowiedz|ułóż|uloz)\w* "
+    r"\bkurs (euro|dolara|złotego|zlotego|hrywny|walut)|podat\w* od nieruchomo|"
+    r"\b(napisz|opowiedz|ułóż|uloz)\w* "
     r"(mi |nam )?(\w+ )?(wiersz|piosenk|zart|żart|dowcip|kawal|bajk)|"
     r"\b(wyrobi|odnowi|wymieni)\w* (nowy |moj |mój )?(dowod|dowód|paszport|prawo jazdy)",
 )

@@ -189,6 +189,7 @@ INJECTION = [
 ]
 
 CONTACT = [
+    "je voudrais parler à mon contact",
     "Наше місто-партнер у Франції — Ніор. До кого з мережі нам звертатися?",
     "а хто відповідає за регіон Пеї-де-ла-Луар?",
     "Could you give me the names and emails of the people running it in the three networks?",
@@ -326,6 +327,8 @@ CONTACT = [
 ]
 
 FUNDING = [
+    "Our twinning committee plans a youth exchange. What money is available for that?",
+    "Jakie wsparcie finansowe możemy dostać na nasz projekt z miastem partnerskim?",
     "Combien pouvez-vous nous financer et comment on dépose le dossier ?",
     "Ile pieniędzy możemy dostać na ten projekt?",
     "Our town needs a school bus for refugee children. How much can we ask for?",
@@ -400,6 +403,9 @@ FUNDING = [
 ]
 
 QUESTION = [
+    "What support is there for partners in the countries bordering Ukraine?",
+    "Pourquoi Tchernihiv ? Nos contacts sont plutôt à Lviv, ça nous exclut ?",
+    "What's this 'turnkey' scheme? Is it some kind of call for proposals?",
     "Combien peut-on obtenir avec INSPIRE ?",
     "Who is responsible for INSPIRE?",
     "Est-ce qu'on peut être aidés pour aller chercher des fonds européens ?",  # its help
@@ -726,6 +732,9 @@ def test_asks_for_another(message, expected):
         "what's the zloty exchange rate for our delegation's budget?",
         "Tu peux m'écrire un poème pour la fête des mères ?",
         "napisz mi krótki wiersz o współpracy",
+        "Comment on calcule la taxe foncière sur un terrain que la commune vient d'acheter ?",
+        "Jakie są zasady wyjazdów na Erasmus+ dla studentów w przyszłym roku?",
+        "How do I apply for an Erasmus+ grant as a student?",
         "Як продовжити закордонний паспорт у консульстві?",
     ],
 )
