@@ -85,10 +85,14 @@ class CardSet:
     cards: dict[str, Card] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
 
+    def records(self) -> list[dict[str, Any]]:
+        """The cards as saved (JSON-ready), in id order."""
+        return [self.cards[c].model_dump(mode="json") for c in sorted(self.cards)]
+
     def save(self, folder: Path) -> None:
-        records = [card.model_dump(mode="json") for card in self.cards.values()]
         temporary = folder / f"{CARDS_FILE}.tmp"
-        temporary.write_text(json.dumps(records, ensure_ascii=False, indent=1), encoding="utf-8")
+        text = json.dumps(self.records(), ensure_ascii=False, indent=1)
+        temporary.write_text(text, encoding="utf-8")
         temporary.replace(folder / CARDS_FILE)
 
     @classmethod

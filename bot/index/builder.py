@@ -17,7 +17,7 @@ from pathlib import Path
 from langchain_core.embeddings import Embeddings
 
 from ..background import background_version
-from ..cards import load_cards
+from ..cards import CardSet, load_cards
 from ..config import Settings
 from ..embeddings import embedding_id
 from ..errors import InspireError
@@ -99,7 +99,11 @@ def ingest(
             report.unchanged += same
             report.warnings += _carried_warnings(old_files, same)
 
-        if live and previous and not (full or report.added or report.updated or report.removed):
+        cards = load_cards(settings.knowledge_dir)  # checked against every file, each ingest
+        report.warnings.extend(cards.problems)
+        same_cards = live is not None and CardSet.load(live).records() == cards.records()
+        nothing_changed = not (full or report.added or report.updated or report.removed)
+        if live and previous and nothing_changed and same_cards:
             _refresh_stat(live, previous, states)
             report.up_to_date = True
             report.chunks = sum(entry.chunks for entry in previous.files.values())
@@ -119,6 +123,7 @@ def ingest(
             files = _build(
                 settings, embeddings, staging, states, old_files, loaded, report, progress
             )
+            cards.save(staging)  # a card's sources or related cards may change alone
             manifest = Manifest(
                 embedding=embedding,
                 chunk_size=settings.chunk_size,
@@ -174,9 +179,6 @@ def _build(
             files[rel] = entry
         writer.add(new_chunks, progress=progress)
         writer.finish()
-        cards = load_cards(settings.knowledge_dir)  # checked against every file, each ingest
-        cards.save(staging)
-        report.warnings.extend(cards.problems)
     finally:
         writer.close()
     return files

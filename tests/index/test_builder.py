@@ -1,8 +1,10 @@
+import copy
 import threading
 
 import pytest
 
 from bot.assistant import Assistant
+from bot.cards import CardSet
 from bot.config import Settings
 from bot.errors import IndexLockedError
 from bot.index.builder import ingest
@@ -10,7 +12,7 @@ from bot.index.generations import current_generation, ingest_lock
 from bot.index.manifest import Manifest, is_stale
 from bot.index.store import KnowledgeIndex
 from bot.retrieval import Retriever
-from tests.corpus import make_pdf
+from tests.corpus import CARDS, make_pdf, write_cards
 from tests.fakes import EmbeddingFailure
 
 
@@ -181,3 +183,18 @@ def test_the_assistant_builds_a_missing_index_on_first_use(settings, embeddings)
     assert current_generation(settings.index_dir) is not None
     assert not assistant.answer("Comment adhérer au réseau Horizon ?").abstained
     assistant.shutdown()
+
+
+def test_a_card_whose_text_stays_but_whose_related_cards_change_is_picked_up(settings, embeddings):
+    path = write_cards(settings.knowledge_dir)
+    ingest(settings, embeddings)
+    before = embeddings.documents
+    cards = copy.deepcopy(CARDS)
+    cards[0]["related"] = []  # the phrasings and answers are the same: nothing to embed
+    write_cards(settings.knowledge_dir, cards, name=path.name)
+    report = ingest(settings, embeddings)
+    assert not report.up_to_date
+    assert embeddings.documents == before
+    live = current_generation(settings.index_dir)
+    assert CardSet.load(live).cards[CARDS[0]["id"]].related == []
+    assert ingest(settings, embeddings).up_to_date
