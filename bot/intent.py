@@ -278,6 +278,8 @@ _PERSON = _rx(
     r"(допомогти|порадити|проконсультувати|відповісти)|\bхто (є |наш |мій )?(координатор|"
     r"консультант|куратор|представник)\w* (в|у|для|на|по)\b|кто (может|сможет) (мне|нам) (помочь|"
     r"подсказать)|хто (мій|наш|моя|наша) (координатор|консультант|представник|контакт|куратор)",
+    r"\bконтакт\w* (людини|особи)|\b(з|із) (ким|якою|яким) (можна |мені |нам )?"
+    r"(поговорити|обговорити|порадитися)|"
     r"\bхто (відповідає|опікується|займається) (за |нашим |нашою |цим )?(регіон|департамент|"
     r"область|мереж)",
     r"передзвон|перезвон|зателефонуйте (мені|нам)|подзвоніть (мені|нам)|позвоните (мне|нам)|"
@@ -454,7 +456,8 @@ _PROGRAMME_FUNDING = _rx(
     r"\b(the|your) networks?\b|\bмереж(а|і|у|ею)\b|\bsie(ć|c|ci)\b",
     # the programme's own rules and help, not money for a project: a ceiling per authority,
     # being helped to look for EU funds
-    r"\bplafond|par (commune|collectivite|ville)\b|"
+    r"\bplafond|par (commune|collectivite|ville)\b|\b(montant|somme) (maximum|maximal|max)\b|"
+    r"\bqu'une (commune|collectivite|ville) (peut|pourrait) (toucher|obtenir|recevoir)|"
     r"na (jedn(a|ą) )?(gmin(e|ę)|samorz(a|ą)d)\b|"
     r"\b(aides?|aider|aidee?s?|accompagnee?s?) (a|pour) (aller )?(chercher|trouver|mobiliser|"
     r"obtenir|monter)|\bhelp(s|ing)? (us |with |to )*(find|get|look for|apply for|access|"
@@ -585,6 +588,7 @@ _OFF_TOPIC = _rx(
     r"driving licen[cs]e|id card)",
     r"\bрецепт|прогноз погоди|\bпогода (на|завтра|сьогодні)|податков\w* декларац|"
     r"\bкурс (гривн|долар|євро|евро|злот)|обмін\w* валют|податок на (нерухом|землю)|"
+    r"субсиді\w* (на|для) (комуналк|комунальн|оплат\w* (житл|комунал))|"
     r"(еразмус|erasmus).*студент|студент\w*.*(еразмус|erasmus)|\b(напиш|розкаж|склад)\w* "
     r"(мені |нам )?(\w+ )?(вірш|пісн|жарт|анекдот|казк)|"
     r"\b(продовж|оформ|поміня|замін)\w* (мій |свій )?(закордонн\w* )?паспорт",
@@ -608,7 +612,20 @@ def _wants_person(folded: str) -> bool:
     return bool(_PERSON_WORDS.search(folded)) and (short or bool(_REQUEST.search(folded)))
 
 
+# Other money than the programme's, asked outright ("sinon quels autres financements ?").
+_OTHER_FUNDING = _rx(
+    r"\b(quel(le)?s?|des|d') ?autres? (financements?|aides|subventions|fonds|sources de "
+    r"financement)|\b(any|what|which|are there) (other|alternative) (funding|grants|funds|"
+    r"financ\w*|sources of funding)|\bother (funding|grants|funds) (for|to|available|exist\w*|"
+    r"out there|could|we)\b|"
+    r"\b(inne|innych) (źródła|zrodla|źródeł|zrodel|fundusze|funduszy|dotacje|dotacji|granty)|"
+    r"\b(інші|інших) (джерела|джерел|гранти|грантів|фонди|фондів|програми фінансування)"
+)
+
+
 def _wants_funding(folded: str) -> bool:
+    if _OTHER_FUNDING.search(folded):
+        return True
     return bool(_FUNDING.search(folded)) and not _PROGRAMME_FUNDING.search(folded)
 
 

@@ -189,6 +189,7 @@ INJECTION = [
 ]
 
 CONTACT = [
+    "Можна контакт людини, з якою поговорити про співпрацю? бажано англійською",
     "je voudrais parler à mon contact",
     "Наше місто-партнер у Франції — Ніор. До кого з мережі нам звертатися?",
     "а хто відповідає за регіон Пеї-де-ла-Луар?",
@@ -327,6 +328,8 @@ CONTACT = [
 ]
 
 FUNDING = [
+    "Le programme peut-il financer une ambulance ? Sinon quels autres financements existent ?",
+    "If not, what other funding is there for our ambulance?",
     "Our twinning committee plans a youth exchange. What money is available for that?",
     "Jakie wsparcie finansowe możemy dostać na nasz projekt z miastem partnerskim?",
     "Combien pouvez-vous nous financer et comment on dépose le dossier ?",
@@ -403,6 +406,8 @@ FUNDING = [
 ]
 
 QUESTION = [
+    "Quel est le montant maximum de subvention qu'une commune peut toucher, en euros ?",
+    "Does INSPIRE have other sources of funding?",
     "What support is there for partners in the countries bordering Ukraine?",
     "Pourquoi Tchernihiv ? Nos contacts sont plutôt à Lviv, ça nous exclut ?",
     "What's this 'turnkey' scheme? Is it some kind of call for proposals?",
@@ -735,6 +740,7 @@ def test_asks_for_another(message, expected):
         "Comment on calcule la taxe foncière sur un terrain que la commune vient d'acheter ?",
         "Jakie są zasady wyjazdów na Erasmus+ dla studentów w przyszłym roku?",
         "How do I apply for an Erasmus+ grant as a student?",
+        "Як оформити субсидію на комуналку?",
         "Як продовжити закордонний паспорт у консульстві?",
     ],
 )
