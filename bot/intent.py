@@ -206,7 +206,8 @@ _PERSON = _rx(
     r"\b(e-?mail|mail|courriel|mel|adresse|telephone|tel|numero|contacts?|nom) (du|de la|de l'|de "
     r"mon|de ma|de notre|de votre|des|d'un|d'une|de mes|de nos|de son) (referent|conseill|charge|"
     r"coordinat|responsable|animat|personne|equipe|reseau|interlocut|contact|correspondant)",
-    r"\bqui (contacter|appeler|joindre|ecrire|solliciter)\b|\bqui (dois|puis|peux|peut|faut|doit|"
+    r"\bqui (contacter|appeler|joindre|ecrire|solliciter)\b|\bqui (je|on|nous) (contacte|"
+    r"appelle|joins|joint|ecris|sollicite)\b|\bqui (dois|puis|peux|peut|faut|doit|"
     r"devons|pouvons)[- ]?(je|on|il|nous)? ?(le |la |les )?(contacter|appeler|joindre|ecrire|"
     r"solliciter|m'adresser|nous adresser|s'adresser)|\ba qui (m'adresser|s'adresser|nous "
     r"adresser|dois-je|puis-je|je dois|je peux|on peut|on doit|ecrire|parler|demander|"
@@ -273,7 +274,8 @@ _PERSON = _rx(
     r"|варто |потрібно )?(звернутися|"
     r"звертатися|звернутись|зв.?язатися|обратиться|обращаться|писати|написати)|куди "
     r"(можна |мені |нам )?(звернутися|звертатися|звернутись|писати|дзвонити|телефонувати|"
-    r"обратиться|писать|звонить)|кому (можна |мені |нам )?(написати|подзвонити|зателефонувати|"
+    r"обратиться|писать|звонить)|кому (з (ваших |цих )?мереж\w* )?(можна |мені |нам )?"
+    r"(написати|подзвонити|зателефонувати|"
     r"писати|дзвонити|звернутися|позвонить|написать)|хто (може|міг би|зможе|могла б) (мені|нам) "
     r"(допомогти|порадити|проконсультувати|відповісти)|\bхто (є |наш |мій )?(координатор|"
     r"консультант|куратор|представник)\w* (в|у|для|на|по)\b|кто (может|сможет) (мне|нам) (помочь|"
@@ -296,7 +298,8 @@ _PERSON = _rx(
     r"adres (e-?mail|mailowy|poczty|email)|\b(e-?mail|mail|telefon) (do|dla)\b",
     r"\bz (kim|kimś|kims|człowiekiem|czlowiekiem|żywym|zywym|prawdziwym|doradc|konsultant|"
     r"koordynator|przedstawiciel|pracownik|opiekun)",
-    r"do kogo (się |sie |mam |można |mozna |moge |mogę |mamy |możemy |mozemy )?(się |sie )?"
+    r"do kogo (się |sie |mam |można |mozna |moge |mogę |mamy |możemy |mozemy |powinniśmy "
+    r"|powinnismy |powinienem |powinnam |trzeba |należy |nalezy )?(się |sie )?"
     r"(zwrócić|zwrocic|zwracać|zwracac|napisać|napisac|dzwonić|dzwonic|zadzwonić|zadzwonic|"
     r"udać|udac|pisać|pisac|zgłosić|zglosic|zgłaszać|zglaszac)|kto (może|moze|mógłby|moglby) "
     r"(mi|nam) (pomóc|pomoc|doradzić|"
@@ -443,7 +446,7 @@ _PROGRAMME_FUNDING = _rx(
     r"inspire|daect|\bmeae\b|turnkey|cles en main|pod klucz|під ключ|ministere|ministry|"
     r"міністерств|министерств|ministerstw|\brrma\b|"
     r"cites unies|\bcuf\b|amorcer|renforcer|cofinanc|co-?financ|\btaux\b|\brate\b|співфінанс|"
-    r"софинанс|współfinans|wspolfinans|adhesion|adherer|adherent|membership|\bjoin",
+    r"софинанс|współfinans|wspolfinans|adhesion|adherer|adherent|membership|\bjoin(s|ing|ed)?\b",
     r"\b(le|du|au|ce|cet|ces|les|aux) programmes?\b|\b(the|this) programme\b|\b(the|this) "
     r"program\b|(?<!funding )(?<!grant )\bprogram(a|i|u|ie|ą)?\b"
     r"(?! (finansowania|dotacji|grantow|grantowy|unijn))|"
@@ -461,7 +464,8 @@ _PROGRAMME_FUNDING = _rx(
     r"na (jedn(a|ą) )?(gmin(e|ę)|samorz(a|ą)d)\b|"
     r"\b(aides?|aider|aidee?s?|accompagnee?s?) (a|pour) (aller )?(chercher|trouver|mobiliser|"
     r"obtenir|monter)|\bhelp(s|ing)? (us |with |to )*(find|get|look for|apply for|access|"
-    r"mobili[sz]e|secure) (eu |european )?(funds|funding|grants)|pomaga\w* (w|przy) "
+    r"mobili[sz]e|secure) (eu |european )?(funds|funding|grants)|\b(expert|consultan\w*|advi[sc]e "
+    r"us|advis\w* (us|on)) .{0,40}\b(eu|european) (funds|funding|grants)|pomaga\w* (w|przy) "
     r"(zdobywaniu|pozyskiwaniu|szukaniu)",
 )
 _CONNECTOR = _rx(
@@ -575,7 +579,8 @@ _OFF_TOPIC = _rx(
     r"\bquel temps (fait|fera|va|il fait|va-t-il|demain|aujourd'hui|ce (week-?end|matin|soir))|"
     r"\b(faire|fera|fait) quel temps|\bva faire (beau|chaud|froid)|"
     r"declaration d'impots?|impots? sur le revenu|\btax return|\bincome tax|\btaxe fonciere|"
-    r"\btaxe d'habitation|\bproperty tax|"
+    r"\btaxe d'habitation|\bproperty tax|\b(european|presidential|parliamentary|general) "
+    r"elections?|\belections? (europeennes|presidentielles?|legislatives|to the european)|"
     r"\berasmus\b.*\b(etudiants?|students?|studentow|studenci|studia|semest\w*)\b|"
     r"\b(etudiants?|students?|studentow|studenci)\b.*\berasmus\b|"
     r"\btaux de change|\bcours (du|de l') ?(dollar|euro|bitcoin|hryvnia|zloty|leu)|"
@@ -595,6 +600,7 @@ _OFF_TOPIC = _rx(
     r"\bprzepis\w* na (ciast|pierog|zup|obiad|bigos|sernik|danie)|\bprzepis kulinar|"
     r"\bpogod(a|y|ę|e) (na|jutro|dzis|dziś)|prognoz\w* pogod|\bpit\b|zeznani\w* podatkow|"
     r"\bkurs (euro|dolara|złotego|zlotego|hrywny|walut)|podat\w* od nieruchomo|"
+    r"\bwybor\w* (do parlamentu|prezydenck|parlamentarn|europejsk)|"
     r"\b(napisz|opowiedz|ułóż|uloz)\w* "
     r"(mi |nam )?(\w+ )?(wiersz|piosenk|zart|żart|dowcip|kawal|bajk)|"
     r"\b(wyrobi|odnowi|wymieni)\w* (nowy |moj |mój )?(dowod|dowód|paszport|prawo jazdy)",
@@ -629,6 +635,24 @@ def _wants_funding(folded: str) -> bool:
     return bool(_FUNDING.search(folded)) and not _PROGRAMME_FUNDING.search(folded)
 
 
+# Asking who or what answers ("vous êtes un robot ?", "who am I talking to?"): small talk.
+_ABOUT_ME = _rx(
+    r"\b(es-tu|etes-vous|vous etes|tu es|t'es|c'est) (un |une )?(robot|bot|chatbot|humain|ia|"
+    r"intelligence artificielle|vraie personne|personne reelle|machine)\b|\bqui (es-tu|etes-vous)"
+    r"\b|\ba qui (je parle|ai-je affaire)|\bare you (a |an )?(robot|bot|chatbot|human|real person|"
+    r"person|ai|machine)\b|\bwho (am i talking|am i speaking|are you)\b",
+    r"\b(ти|ви) (бот|робот|людина|жива людина|штучний інтелект)|\bз ким я (розмовляю|говорю|"
+    r"спілкуюся)|\bхто (ти|ви)\b",
+    r"\b(jesteś|jestes|jest pan|jest pani) (botem|robotem|człowiekiem|czlowiekiem|ai|sztuczn)|"
+    r"\bz kim (rozmawiam|piszę|pisze)|\bkim (jesteś|jestes)\b",
+)
+
+
+def asks_who_answers(text: str) -> bool:
+    """Small talk about the assistant itself: "are you a robot?", "who am I talking to?"."""
+    return len(words(text)) <= 14 and bool(_ABOUT_ME.search(_norm(text)))
+
+
 def classify(text: str) -> Intent:
     """The intent of one message (see the module docstring)."""
     folded = _norm(text)
@@ -638,6 +662,8 @@ def classify(text: str) -> Intent:
         return "injection"
     if _OFF_TOPIC.search(folded):
         return "off_topic"
+    if asks_who_answers(text):
+        return "smalltalk"
     if _wants_person(folded):
         return "contact"
     if _wants_funding(folded):

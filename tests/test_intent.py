@@ -7,6 +7,9 @@ import pytest
 from bot.intent import asks_for_another, classify, is_follow_up, strip_greeting
 
 SMALLTALK = [
+    "Bonsoir ! vous êtes un robot ou une vraie personne ?",
+    "Hello there, who am I talking to?",
+    "Czy jesteś botem?",
     # French
     "Bonjour",
     "bonjour à tous",
@@ -189,6 +192,9 @@ INJECTION = [
 ]
 
 CONTACT = [
+    "Наше місто-побратим — Ла-Рош-сюр-Йон (Вандея). Кому з ваших мереж нам написати?",
+    "Nasz partner we Francji ma kod pocztowy 64100. Do kogo powinniśmy się zwrócić?",
+    "bjr qui je contacte pour inscrire la commune ? code postal 62200",
     "Можна контакт людини, з якою поговорити про співпрацю? бажано англійською",
     "je voudrais parler à mon contact",
     "Наше місто-партнер у Франції — Ніор. До кого з мережі нам звертатися?",
@@ -328,6 +334,7 @@ CONTACT = [
 ]
 
 FUNDING = [
+    "We'd like a joint youth peace camp with our twin town. What grants could we apply for?",
     "Le programme peut-il financer une ambulance ? Sinon quels autres financements existent ?",
     "If not, what other funding is there for our ambulance?",
     "Our twinning committee plans a youth exchange. What money is available for that?",
@@ -406,6 +413,8 @@ FUNDING = [
 ]
 
 QUESTION = [
+    "Is there an expert who can advise us on applying for EU grants?",
+    "Après les élections municipales, faut-il re-signer la lettre ?",
     "Quel est le montant maximum de subvention qu'une commune peut toucher, en euros ?",
     "Does INSPIRE have other sources of funding?",
     "What support is there for partners in the countries bordering Ukraine?",
@@ -741,6 +750,7 @@ def test_asks_for_another(message, expected):
         "Jakie są zasady wyjazdów na Erasmus+ dla studentów w przyszłym roku?",
         "How do I apply for an Erasmus+ grant as a student?",
         "Як оформити субсидію на комуналку?",
+        "Kiedy są następne wybory do Parlamentu Europejskiego?",
         "Як продовжити закордонний паспорт у консульстві?",
     ],
 )

@@ -21,6 +21,7 @@ from ..db import Database
 from ..intent import (
     GREETINGS,
     asks_for_another,
+    asks_who_answers,
     classify,
     is_follow_up,
     stays_on_contact,
@@ -248,7 +249,10 @@ class Dialogue:
         return self.answer_reply(answer, lang)
 
     def smalltalk(self, message: str, lang: str) -> Reply:
-        """Thanks, greetings, "ok": a short friendly reply, never "I don't know"."""
+        """Thanks, greetings, "ok": a short friendly reply, never "I don't know"; "are you a
+        robot?": what answers, and the way to a person."""
+        if asks_who_answers(message):
+            return Reply(text(lang, "smalltalk_who"), [[_referent_button(lang)]])
         hello = any(w in GREETINGS for w in words(message))
         return Reply(text(lang, "smalltalk_hello" if hello else "smalltalk_thanks"))
 
