@@ -66,6 +66,18 @@ _OTHER_SCHEME = re.compile(
         r"еразмус|інтеррег)\b"
     )
 )
+# The programme itself named beside another scheme ("le programme prévoit-il un appui pour
+# chercher des fonds Interreg, CERV… ?"): its cards still answer.
+_NOT_ANOTHER = r"(?! (erasmus|cerv|interreg|creative|europe creative|europa|horizon|life|urbact))"
+_THIS_PROGRAMME = re.compile(
+    fold(
+        rf"\binspire\b|\b(ce|le|du|au|this|the|your|votre|czy|ten) programm?e?\b{_NOT_ANOTHER}|"
+        rf"\bprogram(u|ie)\b{_NOT_ANOTHER}|"
+        # help to look for funds: the programme's consultancy
+        r"\b(help|aide|appui|accompagnement|pomoc|pomaga|wsparci|допомог|підтримк)\w* (\w+ ){0,3}"
+        r"(find|finding|look|looking|chercher|trouver|szuka|znalez|знайти|пошук)"
+    )
+)
 # Never quoted as an answer: instructions, requests for money or secrets (a planted sentence).
 _INSTRUCTION = re.compile(
     fold(
@@ -283,7 +295,9 @@ class Answerer:
         vector = self.retriever.embeddings.embed_query(query)
         match = best = None
         folded = fold(asked)
-        cards = kind is None and not (_OTHER_SCHEME.search(folded) and "inspire" not in folded)
+        cards = kind is None and not (
+            _OTHER_SCHEME.search(folded) and not _THIS_PROGRAMME.search(folded)
+        )
         if context and cards:  # a follow-up that stands on its own ("combien ça coûte ?")
             match = self.match_card(asked, self.retriever.embeddings.embed_query(asked), besides)
         if match is None and cards:

@@ -207,7 +207,9 @@ _PERSON = _rx(
     r"mon|de ma|de notre|de votre|des|d'un|d'une|de mes|de nos|de son) (referent|conseill|charge|"
     r"coordinat|responsable|animat|personne|equipe|reseau|interlocut|contact|correspondant)",
     r"\bqui (contacter|appeler|joindre|ecrire|solliciter)\b|\bqui (je|on|nous) (contacte|"
-    r"appelle|joins|joint|ecris|sollicite)\b|\bqui (dois|puis|peux|peut|faut|doit|"
+    r"appelle|joins|joint|ecris|sollicite)\b|\bqui (je|on|nous) (peux|peut|pourrais|pourrait|dois|"
+    r"doit|devrais|pouvons|devons) (appeler|contacter|joindre|ecrire a|solliciter)\b|"
+    r"\bqui (dois|puis|peux|peut|faut|doit|"
     r"devons|pouvons)[- ]?(je|on|il|nous)? ?(le |la |les )?(contacter|appeler|joindre|ecrire|"
     r"solliciter|m'adresser|nous adresser|s'adresser)|\ba qui (m'adresser|s'adresser|nous "
     r"adresser|dois-je|puis-je|je dois|je peux|on peut|on doit|ecrire|parler|demander|"
@@ -397,7 +399,8 @@ _FUNDING = _rx(
     # how much money one's own project can get ("combien pouvez-vous nous financer ?")
     r"\bcombien (d'argent |de financement |de subventions? )?(pouvez-vous|pourriez-vous|peut-on|"
     r"pourrait-on|pouvons-nous|on peut|on pourrait|allons-nous) (nous |me )?(financer|obtenir|"
-    r"toucher|demander|avoir|recevoir)|\bhow much (money |funding |support )?(can|could|would|will)"
+    r"toucher|demander|avoir|recevoir|verser|donner|accorder|allouer)|"
+    r"\bhow much (money |funding |support )?(can|could|would|will)"
     r" (we|i|you) (get|ask for|apply for|receive|request|claim|give us|pay us|fund us)\b|"
     r"\bile (pieniędzy |pieniedzy |środków |srodkow |kasy )?(możemy|mozemy|można|mozna|"
     r"dostaniemy|moglibyśmy|moglibysmy) (dostać|dostac|otrzymać|otrzymac|uzyskać|uzyskac)|"
@@ -427,9 +430,10 @@ _FUNDING = _rx(
     r"для)\b|профінансувати|фінансов\w* (підтримк|допомог)\w* (для|на)|\bдотаці|\bсубсиді|"
     r"відкрит\w* конкурс|конкурс\w* (єс|ес|для|на)|дофінансуван|финансировани\w* (для|на)|"
     r"\bгранты\b|где (найти|взять) (деньги|финансирование|грант)|\bденьги на|"
-    r"профинансировать|\bсубсиди",
+    r"профинансировать|\bсубсиди|\b(дадуть|дасте|дають|дали б) (гроші|грошей|кошти|коштів)",
     # Polish
-    r"\bdofinansowa|\bdotacj|\bwsparci\w* finansow\w* (na|dla|możemy|mozemy|można|mozna)|"
+    r"\bdofinansowa|\bdotacj|\bsfinansuj\w*|\bprofinansuj\w*|"
+    r"\bwsparci\w* finansow\w* (na|dla|możemy|mozemy|można|mozna)|"
     r"\bdotacyj|\bgrant(y|ów|ow|u|a)?\b|\bfundusz\w* (na|dla|unijn|"
     r"europejsk|ue|zewnętrzn|zewnetrzn)|\b(ś|s)rodk\w* (na|z ue|unijn|europejsk|zewnętrzn|"
     r"zewnetrzn)|\bfinansowani\w* (na|dla|projektu|naszego|naszej|mojego|remontu|odbudowy|"
@@ -459,6 +463,11 @@ _PROGRAMME_FUNDING = _rx(
     r"\b(the|your) networks?\b|\bмереж(а|і|у|ею)\b|\bsie(ć|c|ci)\b",
     # the programme's own rules and help, not money for a project: a ceiling per authority,
     # being helped to look for EU funds
+    r"\bmaximum (grant|amount|funding)\b|\bile procent|\bjaki procent|\bpokrywa\w*|"
+    r"\bquel pourcentage|\bquelle part\b|"
+    r"\bwhat (percentage|share)\b|\bскільки відсотк|\bякий відсоток|"
+    r"\bbez (udzialu |udziału )?francusk|\bwithout (a |any )?french (partner|authorit|town|"
+    r"municipalit)|\bsans (partenaire |collectivite )?francais|\bбез французьк|"
     r"\bplafond|par (commune|collectivite|ville)\b|\b(montant|somme) (maximum|maximal|max)\b|"
     r"\bqu'une (commune|collectivite|ville) (peut|pourrait) (toucher|obtenir|recevoir)|"
     r"na (jedn(a|ą) )?(gmin(e|ę)|samorz(a|ą)d)\b|"
@@ -579,7 +588,8 @@ _OFF_TOPIC = _rx(
     r"\bquel temps (fait|fera|va|il fait|va-t-il|demain|aujourd'hui|ce (week-?end|matin|soir))|"
     r"\b(faire|fera|fait) quel temps|\bva faire (beau|chaud|froid)|"
     r"declaration d'impots?|impots? sur le revenu|\btax return|\bincome tax|\btaxe fonciere|"
-    r"\btaxe d'habitation|\bproperty tax|\b(european|presidential|parliamentary|general) "
+    r"\btaxe d'habitation|\bproperty tax|\baides? (de la )?pac\b|\bfarm subsid|"
+    r"\b(agricultural|farm) (subsid|payment)|\b(european|presidential|parliamentary|general) "
     r"elections?|\belections? (europeennes|presidentielles?|legislatives|to the european)|"
     r"\berasmus\b.*\b(etudiants?|students?|studentow|studenci|studia|semest\w*)\b|"
     r"\b(etudiants?|students?|studentow|studenci)\b.*\berasmus\b|"
@@ -600,7 +610,8 @@ _OFF_TOPIC = _rx(
     r"\bprzepis\w* na (ciast|pierog|zup|obiad|bigos|sernik|danie)|\bprzepis kulinar|"
     r"\bpogod(a|y|ę|e) (na|jutro|dzis|dziś)|prognoz\w* pogod|\bpit\b|zeznani\w* podatkow|"
     r"\bkurs (euro|dolara|złotego|zlotego|hrywny|walut)|podat\w* od nieruchomo|"
-    r"\bwybor\w* (do parlamentu|prezydenck|parlamentarn|europejsk)|"
+    r"\bwybor\w* (do parlamentu|prezydenck|parlamentarn|europejsk)|\bdop(ł|l)at\w* "
+    r"(bezpośredni|bezposredni|roln)|\bgospodarstw\w* roln|"
     r"\b(napisz|opowiedz|ułóż|uloz)\w* "
     r"(mi |nam )?(\w+ )?(wiersz|piosenk|zart|żart|dowcip|kawal|bajk)|"
     r"\b(wyrobi|odnowi|wymieni)\w* (nowy |moj |mój )?(dowod|dowód|paszport|prawo jazdy)",
@@ -701,8 +712,9 @@ def is_follow_up(text: str) -> bool:
         named = _WORD.findall(definition.groups()[-1])
         term = [w for w in named if not _ANAPHORA.fullmatch(w)]
         # "what does that goal say?" points back; "what is RRMA?" names its own topic
-        pointing = bool(named) and _ANAPHORA.fullmatch(named[0]) is not None
-        if not pointing and [w for w in term if w not in _ARTICLES]:
+        if named and _ANAPHORA.fullmatch(named[0]):
+            return True
+        if [w for w in term if w not in _ARTICLES]:
             return False
     if len(tokens) <= 5 and _ANAPHORA.search(_IDIOMS.sub(" ", folded)):
         return True  # "comment y adhérer ?", "is it free?", "ile to kosztuje?"

@@ -144,6 +144,11 @@ def test_a_question_about_another_funding_scheme_is_not_answered_by_a_card(carde
     # a word that only begins like a scheme's name ("interregional") names none
     near = carded.answer("What share of our interregional actions does the ministry co-finance?")
     assert near.path == "card"
+    # the programme itself, named beside another scheme, is still answered by its cards
+    ours = carded.answer("Beside CERV, what share of our actions does the programme co-finance?")
+    assert ours.path == "card"
+    theirs = carded.answer("What share of our actions does the CERV programme co-finance?")
+    assert theirs.path != "card"
 
 
 def test_a_card_the_reader_already_has_can_be_left_out(carded):

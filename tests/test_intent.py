@@ -192,6 +192,7 @@ INJECTION = [
 ]
 
 CONTACT = [
+    "DGS a Camon (80450), qui je peux appeler pour en parler ?",
     "Наше місто-побратим — Ла-Рош-сюр-Йон (Вандея). Кому з ваших мереж нам написати?",
     "Nasz partner we Francji ma kod pocztowy 64100. Do kogo powinniśmy się zwrócić?",
     "bjr qui je contacte pour inscrire la commune ? code postal 62200",
@@ -334,6 +335,9 @@ CONTACT = [
 ]
 
 FUNDING = [
+    "чи дадуть грошей на обмін школярами з нашим побратимом з Бордо?",
+    "czy sfinansujecie remont domu kultury, w ktorym mieszkaja uchodzcy?",
+    "Avec notre ville jumelle on réhabilite une école à Irpin. Combien pouvez-vous nous verser ?",
     "We'd like a joint youth peace camp with our twin town. What grants could we apply for?",
     "Le programme peut-il financer une ambulance ? Sinon quels autres financements existent ?",
     "If not, what other funding is there for our ambulance?",
@@ -413,6 +417,9 @@ FUNDING = [
 ]
 
 QUESTION = [
+    "What's the maximum grant a single municipality can get, in euros?",
+    "ile procent kosztow dzialan gminy pokrywa dofinansowanie?",
+    "Czy gmina może sama złożyć wniosek o dofinansowanie, bez udziału francuskiego samorządu?",
     "Is there an expert who can advise us on applying for EU grants?",
     "Après les élections municipales, faut-il re-signer la lettre ?",
     "Quel est le montant maximum de subvention qu'une commune peut toucher, en euros ?",
@@ -599,6 +606,7 @@ FOLLOW_UPS = [
     "et combien ça coûte ?",
     "et pour la Moldavie ?",
     "what does that goal say?",  # a definition of something named before
+    "what does that goal actually say?",
     "c'est quoi ce truc ?",
     "Et ensuite ?",
     "et avant quelle date ?",
@@ -751,6 +759,7 @@ def test_asks_for_another(message, expected):
         "How do I apply for an Erasmus+ grant as a student?",
         "Як оформити субсидію на комуналку?",
         "Kiedy są następne wybory do Parlamentu Europejskiego?",
+        "Jak złożyć wniosek o dopłaty bezpośrednie z UE dla gospodarstwa rolnego?",
         "Як продовжити закордонний паспорт у консульстві?",
     ],
 )
