@@ -52,10 +52,7 @@ def _free_port() -> int:
 
 
 def _replica(n: int, port: int, env: dict[str, str], folder: Path) -> subprocess.Popen[bytes]:
-    own = {
-        "INSPIRE_WEBHOOK_PORT": str(port),
-        "INSPIRE_TELEGRAM_STATE_FILE": str(folder / f"state-{n}.pickle"),
-    }
+    own = {"INSPIRE_WEBHOOK_PORT": str(port)}
     with (folder / f"replica-{n}.log").open("wb") as log:
         return subprocess.Popen(
             [sys.executable, "-m", "bot.cli", "run", "--webhook"],
