@@ -399,12 +399,15 @@ _FUNDING = _rx(
     # how much money one's own project can get ("combien pouvez-vous nous financer ?")
     r"\bcombien (d'argent |de financement |de subventions? )?(pouvez-vous|pourriez-vous|peut-on|"
     r"pourrait-on|pouvons-nous|on peut|on pourrait|allons-nous) (nous |me )?(financer|obtenir|"
-    r"toucher|demander|avoir|recevoir|verser|donner|accorder|allouer)|"
+    r"toucher|demander|avoir|recevoir|verser|donner|accorder|allouer)\b(?! d(e |')(?!argent|"
+    r"financement|subvention|aide|fonds))|"
     r"\bhow much (money |funding |support )?(can|could|would|will)"
     r" (we|i|you) (get|ask for|apply for|receive|request|claim|give us|pay us|fund us)\b|"
     r"\bile (pieniędzy |pieniedzy |środków |srodkow |kasy )?(możemy|mozemy|można|mozna|"
-    r"dostaniemy|moglibyśmy|moglibysmy) (dostać|dostac|otrzymać|otrzymac|uzyskać|uzyskac)|"
-    r"скільки (грошей |коштів )?(ми )?(можемо|можна|зможемо) (отримати|попросити|запросити)",
+    r"dostaniemy|moglibyśmy|moglibysmy) (dostać|dostac|otrzymać|otrzymac|uzyskać|uzyskac)"
+    r"(?=\s*([?!.]|$|na\b|dla\b|z\b))|"
+    r"скільки (грошей|коштів) (ми )?(можемо|можна|зможемо) (отримати|попросити|запросити)|"
+    r"скільки (ми )?(можемо|можна|зможемо) (отримати|попросити|запросити)\s*[?!.]*$",
     # English
     r"\bfunding (for|to|available|opportunit|sources?|options?|possibilit|programs?|programmes?|"
     r"schemes?|streams?)|"
@@ -516,6 +519,9 @@ _PROGRAMME_WORDS = _rx(
     r"\btermin|date limite"
 )
 _ARTICLES = frozenset(("le", "la", "les", "l", "un", "une", "a", "an", "the"))
+_DEMONSTRATIVES = frozenset(
+    "that this these those ce cet cette ces цей ця ці той та ті ten ta te tego tej tych".split()
+)
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?", re.UNICODE)
 _APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "`": "'", "´": "'", "‘": "'"})
 _LEADING_WORD = re.compile(r"^\s*([^\W_]+(?:'[^\W_]+)?)[\s,!.;:…\-—]*")
@@ -585,37 +591,53 @@ def is_injection(text: str) -> bool:
 _OFF_TOPIC = _rx(
     r"\brecettes? (de|d'|pour|du|des)\b(?! (la commune|fonctionnement|investissement))|"
     r"\brecipes?\b|\bmeteo\b|\bweather (forecast|tomorrow|today|this)|"
+    r"declaration d'impots?|impots? sur le revenu|\btax return|\bincome tax",
+    r"\bрецепт|прогноз погоди|\bпогода (на|завтра|сьогодні)|податков\w* декларац",
+    r"\bprzepis\w* na (ciast|pierog|zup|obiad|bigos|sernik|danie)|\bprzepis kulinar|"
+    r"\bpogod(a|y|ę|e) (na|jutro|dzis|dziś)|prognoz\w* pogod|\bpit\b|zeznani\w* podatkow",
+)
+# Off-topic too, but only when nothing in the message is about the programme: "le taux de
+# change de la subvention", "des étudiants Erasmus dans notre délégation" are questions.
+_OFF_TOPIC_ALONE = _rx(
     r"\bquel temps (fait|fera|va|il fait|va-t-il|demain|aujourd'hui|ce (week-?end|matin|soir))|"
-    r"\b(faire|fera|fait) quel temps|\bva faire (beau|chaud|froid)|"
-    r"declaration d'impots?|impots? sur le revenu|\btax return|\bincome tax|\btaxe fonciere|"
+    r"\b(faire|fera|fait) quel temps|\bva faire (beau|chaud|froid)|\btaxe fonciere|"
     r"\btaxe d'habitation|\bproperty tax|\baides? (de la )?pac\b|\bfarm subsid|"
     r"\b(agricultural|farm) (subsid|payment)|\b(european|presidential|parliamentary|general) "
     r"elections?|\belections? (europeennes|presidentielles?|legislatives|to the european)|"
-    r"\berasmus\b.*\b(etudiants?|students?|studentow|studenci|studia|semest\w*)\b|"
-    r"\b(etudiants?|students?|studentow|studenci)\b.*\berasmus\b|"
+    r"\berasmus\b.{0,30}\b(etudiants?|students?|studentow|studenci|studia|semest\w*)\b|"
+    r"\b(etudiants?|students?|studentow|studenci)\b.{0,30}\berasmus\b|"
     r"\btaux de change|\bcours (du|de l') ?(dollar|euro|bitcoin|hryvnia|zloty|leu)|"
     r"\bexchange rate|\b(dollar|euro|hryvnia|zloty) (exchange )?rate\b|"
-    # writing a poem, a song or a joke; one's own identity papers
-    r"\b(ecri\w*|compose\w*|write|tell|raconte\w*)[ -](moi |me |m'|us |nous )?(une |un |a |an |des "
-    r"|some )?(petite? |short |little |funny )?(poemes?|poems?|chansons?|blagues?|songs?|jokes?|"
-    r"histoires?|story|stories)\b|\b(renouveler|refaire|renew|"
-    r"replace) (mon|ma|my|son|sa|his|her) (passeport|passport|carte d'identite|permis|"
-    r"driving licen[cs]e|id card)",
-    r"\bрецепт|прогноз погоди|\bпогода (на|завтра|сьогодні)|податков\w* декларац|"
+    # asked to write a poem, a song or a joke; one's own identity papers
+    r"^((tu peux|vous pouvez|pouvez-vous|peux-tu|can you|could you|please) )?(m'|me |nous )?"
+    r"(ecri\w*|compose\w*|write|tell|raconte\w*)[ -](moi |me |m'|us |nous )?(une |un |a |an |des "
+    r"|some )?(petite? |short |little |funny )?(poemes?|poems?|chansons?|blagues?|songs?|jokes?)\b|"
+    r"\b(renouveler|refaire|renew|replace) (mon|ma|my|son|sa|his|her) (passeport|passport|"
+    r"carte d'identite|permis|driving licen[cs]e|id card)",
     r"\bкурс (гривн|долар|євро|евро|злот)|обмін\w* валют|податок на (нерухом|землю)|"
     r"субсиді\w* (на|для) (комуналк|комунальн|оплат\w* (житл|комунал))|"
-    r"(еразмус|erasmus).*студент|студент\w*.*(еразмус|erasmus)|\b(напиш|розкаж|склад)\w* "
-    r"(мені |нам )?(\w+ )?(вірш|пісн|жарт|анекдот|казк)|"
+    r"(еразмус|erasmus).{0,30}студент|студент\w*.{0,30}(еразмус|erasmus)|"
+    r"^(напиш|розкаж|склад)\w* (мені |нам )?(\w+ )?(вірш|пісн|жарт|анекдот|казк)|"
     r"\b(продовж|оформ|поміня|замін)\w* (мій |свій )?(закордонн\w* )?паспорт",
-    r"\bprzepis\w* na (ciast|pierog|zup|obiad|bigos|sernik|danie)|\bprzepis kulinar|"
-    r"\bpogod(a|y|ę|e) (na|jutro|dzis|dziś)|prognoz\w* pogod|\bpit\b|zeznani\w* podatkow|"
     r"\bkurs (euro|dolara|złotego|zlotego|hrywny|walut)|podat\w* od nieruchomo|"
     r"\bwybor\w* (do parlamentu|prezydenck|parlamentarn|europejsk)|\bdop(ł|l)at\w* "
     r"(bezpośredni|bezposredni|roln)|\bgospodarstw\w* roln|"
-    r"\b(napisz|opowiedz|ułóż|uloz)\w* "
-    r"(mi |nam )?(\w+ )?(wiersz|piosenk|zart|żart|dowcip|kawal|bajk)|"
-    r"\b(wyrobi|odnowi|wymieni)\w* (nowy |moj |mój )?(dowod|dowód|paszport|prawo jazdy)",
+    r"^(napisz|opowiedz|ułóż|uloz)\w* (mi |nam )?(\w+ )?(wiersz|piosenk|zart|żart|dowcip|kawal|"
+    r"bajk)|\b(wyrobi|odnowi|wymieni)\w* (nowy |moj |mój )?(dowod|dowód|paszport|prawo jazdy)",
 )
+# Words that tie a message to the programme or its money, whatever else it mentions.
+_ABOUT_PROGRAMME = _rx(
+    r"subvention|daect|\bmeae\b|cofinanc|co-?fund|delegat|delegac|делегац|jumel|twin|partenai|"
+    r"partner|партнер|побратим|calendrier|calendar|графік|harmonogram|budget|бюджет|budżet|"
+    r"budzet|\baction|\bdziała|\bdziala|заход|inspire|brochure|broszur|брошур|\bprogram|програм|"
+    r"\brrma\b|referent|референт|adhe|rejoindre|\bjoin(s|ing|ed)?\b|particip|участ|udzia"
+)
+
+
+def _off_topic(folded: str) -> bool:
+    if _OFF_TOPIC.search(folded):
+        return True
+    return not _ABOUT_PROGRAMME.search(folded) and bool(_OFF_TOPIC_ALONE.search(folded))
 
 
 def _wants_person(folded: str) -> bool:
@@ -640,28 +662,48 @@ _OTHER_FUNDING = _rx(
 )
 
 
+# …after the programme was set aside: "sinon", "if not", "apart from INSPIRE"
+_CONTRAST = _rx(
+    r"\b(sinon|a part|en dehors d|autre que|hors)\b|\b(otherwise|if not|besides|apart from|other "
+    r"than|outside)\b|\b(jeśli nie|jesli nie|poza|oprócz|oprocz|inaczej)\b|\b(якщо ні|крім|окрім|"
+    r"інакше)\b"
+)
+
+
 def _wants_funding(folded: str) -> bool:
-    if _OTHER_FUNDING.search(folded):
+    if _OTHER_FUNDING.search(folded) and _CONTRAST.search(folded):
         return True
     return bool(_FUNDING.search(folded)) and not _PROGRAMME_FUNDING.search(folded)
 
 
-# Asking who or what answers ("vous êtes un robot ?", "who am I talking to?"): small talk.
+# Asking who or what answers ("vous êtes un robot ?", "who am I talking to?"): small talk, when
+# nothing else is asked ("who are you working with in Ukraine?" is a question).
 _ABOUT_ME = _rx(
     r"\b(es-tu|etes-vous|vous etes|tu es|t'es|c'est) (un |une )?(robot|bot|chatbot|humain|ia|"
-    r"intelligence artificielle|vraie personne|personne reelle|machine)\b|\bqui (es-tu|etes-vous)"
-    r"\b|\ba qui (je parle|ai-je affaire)|\bare you (a |an )?(robot|bot|chatbot|human|real person|"
-    r"person|ai|machine)\b|\bwho (am i talking|am i speaking|are you)\b",
+    r"intelligence artificielle|vraie personne|personne reelle|machine)( qui (repond|ecrit))?|"
+    r"\bqui (es-tu|etes-vous)|\ba qui (je parle|ai-je affaire)|\bare you (a |an )?(robot|bot|"
+    r"chatbot|human|real person|person|ai|machine)|\bwho (am i talking to|am i speaking (to|with)|"
+    r"are you)",
     r"\b(ти|ви) (бот|робот|людина|жива людина|штучний інтелект)|\bз ким я (розмовляю|говорю|"
-    r"спілкуюся)|\bхто (ти|ви)\b",
-    r"\b(jesteś|jestes|jest pan|jest pani) (botem|robotem|człowiekiem|czlowiekiem|ai|sztuczn)|"
-    r"\bz kim (rozmawiam|piszę|pisze)|\bkim (jesteś|jestes)\b",
+    r"спілкуюся)|\bхто (ти|ви)( такі| така| такий)?",
+    r"\b(jesteś|jestes|jest pan|jest pani) (botem|robotem|człowiekiem|czlowiekiem|ai|sztuczn\w*)|"
+    r"\bczy (to )?(bot|robot)|\bz kim (rozmawiam|piszę|pisze)|\bkim (jesteś|jestes)",
+)
+# what may stand around it: "ou une vraie personne ?", "hello there"
+_ABOUT_ME_ALSO = frozenset(
+    "ou or чи czy albo un une a an vraie real true actual personne person human humain людина "
+    "жива człowiekiem czlowiekiem osoba there ici here".split()
 )
 
 
 def asks_who_answers(text: str) -> bool:
     """Small talk about the assistant itself: "are you a robot?", "who am I talking to?"."""
-    return len(words(text)) <= 14 and bool(_ABOUT_ME.search(_norm(text)))
+    folded = _norm(text)
+    match = _ABOUT_ME.search(folded)
+    if match is None:
+        return False
+    rest = _WORD.findall(f"{folded[: match.start()]} {folded[match.end() :]}")
+    return all(w in _SMALLTALK_WORDS or w in _ABOUT_ME_ALSO for w in rest)
 
 
 def classify(text: str) -> Intent:
@@ -671,7 +713,7 @@ def classify(text: str) -> Intent:
         return "smalltalk"
     if is_injection(text):
         return "injection"
-    if _OFF_TOPIC.search(folded):
+    if _off_topic(folded):
         return "off_topic"
     if asks_who_answers(text):
         return "smalltalk"
@@ -712,8 +754,8 @@ def is_follow_up(text: str) -> bool:
         named = _WORD.findall(definition.groups()[-1])
         term = [w for w in named if not _ANAPHORA.fullmatch(w)]
         # "what does that goal say?" points back; "what is RRMA?" names its own topic
-        if named and _ANAPHORA.fullmatch(named[0]):
-            return True
+        if len(named) >= 2 and named[0] in _DEMONSTRATIVES and not _PROGRAMME_WORDS.search(folded):
+            return True  # "what does that goal say?", "c'est quoi ce truc ?"
         if [w for w in term if w not in _ARTICLES]:
             return False
     if len(tokens) <= 5 and _ANAPHORA.search(_IDIOMS.sub(" ", folded)):

@@ -335,6 +335,8 @@ CONTACT = [
 ]
 
 FUNDING = [
+    "Dzieci napiszą wiersze z francuską szkołą – czy to można sfinansować?",
+    "Combien peut-on obtenir de subvention pour notre jumelage ?",
     "чи дадуть грошей на обмін школярами з нашим побратимом з Бордо?",
     "czy sfinansujecie remont domu kultury, w ktorym mieszkaja uchodzcy?",
     "Avec notre ville jumelle on réhabilite une école à Irpin. Combien pouvez-vous nous verser ?",
@@ -417,6 +419,25 @@ FUNDING = [
 ]
 
 QUESTION = [
+    # look like off-topic, small talk, another scheme's money or a count, but are questions
+    "Notre projet : les enfants écrivent des histoires avec leur école jumelle, est-ce éligible ?",
+    "Une chorale qui compose des chansons avec Lviv, c'est éligible au programme ?",
+    "Can you tell me some stories from other communes?",
+    "Peut-on associer des étudiants Erasmus à nos actions ?",
+    "Can a student on Erasmus join our delegation to Ukraine?",
+    "Les élections européennes changent-elles le calendrier ?",
+    "Quel taux de change pour la subvention en euros ?",
+    "Is the exchange rate risk covered by the DAECT?",
+    "Czy gospodarstwa rolne mogą brać udział w programie?",
+    "Who are you working with in Ukraine?",
+    "Who are you and what does the programme fund?",
+    "C'est un robot qui répond ? Quel est le taux de cofinancement ?",
+    "Kim jesteś? Ile kosztuje członkostwo?",
+    "Quelles autres aides propose le programme INSPIRE ?",
+    "What other funding does the programme offer?",
+    "Combien peut-on avoir de partenaires ukrainiens ?",
+    "Combien peut-on recevoir de délégués ukrainiens ?",
+    "Скільки ми можемо отримати учасників?",
     "What's the maximum grant a single municipality can get, in euros?",
     "ile procent kosztow dzialan gminy pokrywa dofinansowanie?",
     "Czy gmina może sama złożyć wniosek o dofinansowanie, bez udziału francuskiego samorządu?",
@@ -659,6 +680,10 @@ FOLLOW_UPS = [
 ]
 
 STANDALONE = [
+    "What does it cost to join INSPIRE?",
+    "C'est quoi ce réseau RRMA ?",
+    "What is this INSPIRE programme?",
+    "Qu'est-ce que ça coûte d'adhérer à Cités Unies France ?",
     "What is the letter of engagement?",
     "Comment ma commune peut-elle rejoindre le programme INSPIRE cette année ?",
     "Quelles sont les lignes directrices du programme INSPIRE ?",
@@ -751,7 +776,7 @@ def test_asks_for_another(message, expected):
         "Який прогноз погоди на вихідні?",
         "il fera quel temps samedi pour l'inauguration à Angers ?",
         "Який сьогодні курс гривні до євро?",
-        "what's the zloty exchange rate for our delegation's budget?",
+        "what's the zloty exchange rate today?",
         "Tu peux m'écrire un poème pour la fête des mères ?",
         "napisz mi krótki wiersz o współpracy",
         "Comment on calcule la taxe foncière sur un terrain que la commune vient d'acheter ?",
