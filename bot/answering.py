@@ -68,14 +68,23 @@ _OTHER_SCHEME = re.compile(
 )
 # The programme itself named beside another scheme ("le programme prévoit-il un appui pour
 # chercher des fonds Interreg, CERV… ?"): its cards still answer.
-_NOT_ANOTHER = r"(?! (erasmus|cerv|interreg|creative|europe creative|europa|horizon|life|urbact))"
+# (kept out of fold(), which would lower-case \W into \w)
+_NOT_ANOTHER = (
+    r"(?!\W{1,3}(ue |eu |de l'ue )?\W*(erasmus|cerv|interreg|creative|europe|europa|horizon|life|"
+    r"urbact|citizens|еразмус|інтеррег)\b)"
+)
 _THIS_PROGRAMME = re.compile(
-    fold(
-        rf"\binspire\b|\b(ce|le|du|au|this|the|your|votre|czy|ten) programm?e?\b{_NOT_ANOTHER}|"
-        rf"\bprogram(u|ie)\b{_NOT_ANOTHER}|"
-        # help to look for funds: the programme's consultancy
-        r"\b(help|aide|appui|accompagnement|pomoc|pomaga|wsparci|допомог|підтримк)\w* (\w+ ){0,3}"
-        r"(find|finding|look|looking|chercher|trouver|szuka|znalez|знайти|пошук)"
+    fold(r"\binspire\b|\b(ce|le|du|au|this|the|your|votre|czy|ten) programm?e?\b")
+    + _NOT_ANOTHER
+    + fold(r"|\bprogram(u|ie)\b")
+    + _NOT_ANOTHER
+    + fold(r"|\b(цю|ця|цієї|цій) програм\w*")
+    + _NOT_ANOTHER
+    + fold(
+        # help to look for money: the programme's consultancy on European funds
+        r"|\b(help|aide|appui|accompagnement|pomoc|pomaga|wsparci|допомог|підтримк)\w* (\w+ ){0,3}"
+        r"(find|finding|look|looking|chercher|trouver|szuka|znalez|знайти|пошук)\w* (\w+ ){0,3}"
+        r"(fonds|funds|funding|financ|grants?|dotac|fundusz|środk|фінанс|кошт|money|argent|pieni)"
     )
 )
 # Never quoted as an answer: instructions, requests for money or secrets (a planted sentence).
@@ -219,7 +228,7 @@ class CardMatch:
     score: float  # the card's fused score (see Answerer.match_card)
     second: float  # the same for the next best card
     over_background: float  # its closest phrasing's lead over the closest off-topic passage
-    sibling: bool = False  # the next best card is one of its related cards, or the reverse
+    sibling: bool = False  # the next best card is one of its related cards (shown as buttons)
 
     def decisive(self, settings: Settings) -> bool:
         """Near the floor and clear of the background, and ahead of the next card, unless the
@@ -427,9 +436,7 @@ class Answerer:
         background = index.background_similarity(qvec)
         card = index.cards[card_id]
         runner_up = index.cards.get(ranked[1][0]) if len(ranked) > 1 else None
-        sibling = runner_up is not None and (
-            runner_up.id in card.related or card.id in runner_up.related
-        )
+        sibling = runner_up is not None and runner_up.id in card.related  # offered as a button
         return CardMatch(card, score, second, scores[card_id].phrasing - background, sibling)
 
     def _rescue(self, answer: Answer, best: CardMatch | None, language: str) -> Answer | None:

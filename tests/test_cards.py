@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import copy
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
-from bot.answering import CardMatch
+from bot.answering import Answerer, CardMatch
 from bot.assistant import Assistant
 from bot.cards import Card, load_cards
 from bot.cli import main
 from bot.config import Settings
+from bot.index.store import CardScores
 from tests.corpus import CARDS, write_cards, write_corpus
 
 REPO = Path(__file__).resolve().parent.parent
@@ -149,6 +151,8 @@ def test_a_question_about_another_funding_scheme_is_not_answered_by_a_card(carde
     assert ours.path == "card"
     theirs = carded.answer("What share of our actions does the CERV programme co-finance?")
     assert theirs.path != "card"
+    quoted = carded.answer('What share of our actions does the programme "CERV" co-finance?')
+    assert quoted.path != "card"
 
 
 def test_a_card_the_reader_already_has_can_be_left_out(carded):
@@ -188,6 +192,32 @@ def test_a_near_card_answers_a_foreign_reader_rather_than_french_quotes(carded, 
         rescuing.shutdown()
         plain.shutdown()
         wary.shutdown()
+
+
+class _ScoredIndex:
+    """An index whose card scores are given (the matcher's arithmetic, without a model)."""
+
+    def __init__(self, cards: dict[str, Card], scores: dict[str, CardScores]) -> None:
+        self.cards, self._scores = cards, scores
+
+    def card_scores(self, query: str, vector: object) -> dict[str, CardScores]:
+        return self._scores
+
+    def background_similarity(self, vector: object) -> float:
+        return 0.5
+
+
+@pytest.mark.parametrize(("related", "sibling"), [(["b"], True), ([], False)])
+def test_the_runner_up_is_a_sibling_only_when_the_winner_offers_it(related, sibling):
+    def card(card_id: str, offers: list[str]) -> Card:
+        return Card.model_validate({**CARDS[0], "id": card_id, "related": offers})
+
+    cards = {"a": card("a", related), "b": card("b", ["a"])}
+    close = {"a": CardScores(0.930, 0.9, 1.0), "b": CardScores(0.928, 0.9, 1.0)}
+    retriever = SimpleNamespace(index=_ScoredIndex(cards, close))
+    match = Answerer(retriever, Settings()).best_card("q", [1.0])  # type: ignore[arg-type]
+    assert match is not None and match.card.id == "a" and match.sibling is sibling
+    assert match.decisive(Settings()) is sibling  # the lead is below the margin
 
 
 def test_a_near_tie_answers_only_between_related_cards():
