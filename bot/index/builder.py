@@ -53,14 +53,16 @@ class IngestReport:
     chunks: int = 0
     seconds: float = 0.0
     generation: Path | None = None
+    cards_changed: bool = False  # the checked answer cards differ from the live generation's
 
     def summary(self) -> str:
         if self.up_to_date:
             return f"Index up to date ({len(self.unchanged)} files, {self.chunks} chunks)."
+        cards = "; answer cards changed" if self.cards_changed else ""
         return (
             f"Index {'rebuilt' if self.rebuilt else 'updated'} in {self.seconds:.1f} s: "
             f"{len(self.added)} added, {len(self.updated)} updated, {len(self.removed)} removed, "
-            f"{len(self.unchanged)} unchanged; {self.chunks} chunks."
+            f"{len(self.unchanged)} unchanged{cards}; {self.chunks} chunks."
         )
 
 
@@ -101,9 +103,10 @@ def ingest(
 
         cards = load_cards(settings.knowledge_dir)  # checked against every file, each ingest
         report.warnings.extend(cards.problems)
-        same_cards = live is not None and CardSet.load(live).records() == cards.records()
+        live_cards = CardSet.load(live).records() if live else None
+        report.cards_changed = live_cards is not None and live_cards != cards.records()
         nothing_changed = not (full or report.added or report.updated or report.removed)
-        if live and previous and nothing_changed and same_cards:
+        if live and previous and nothing_changed and not report.cards_changed:
             _refresh_stat(live, previous, states)
             report.up_to_date = True
             report.chunks = sum(entry.chunks for entry in previous.files.values())

@@ -193,7 +193,8 @@ def test_a_card_whose_text_stays_but_whose_related_cards_change_is_picked_up(set
     cards[0]["related"] = []  # the phrasings and answers are the same: nothing to embed
     write_cards(settings.knowledge_dir, cards, name=path.name)
     report = ingest(settings, embeddings)
-    assert not report.up_to_date
+    assert not report.up_to_date and report.cards_changed
+    assert "answer cards changed" in report.summary()
     assert embeddings.documents == before
     live = current_generation(settings.index_dir)
     assert CardSet.load(live).cards[CARDS[0]["id"]].related == []
