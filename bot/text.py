@@ -92,7 +92,8 @@ def sanitize_question(text: str, max_chars: int) -> tuple[str, bool]:
 
 def focus_question(text: str, max_chars: int) -> str:
     """The part of a long message that asks something: its last sentence with a question mark
-    (with the sentence before it, when short), else its last sentences, within ``max_chars``.
+    (with the sentence before it, when short; only its end, when that run-on sentence is itself
+    too long), else its last sentences, within ``max_chars``.
 
     Short messages come back as they are.
     """
@@ -101,9 +102,13 @@ def focus_question(text: str, max_chars: int) -> str:
     sentences = [s.strip() for s in re.split(r"(?<=[.!?…])\s+|\n+", text) if s.strip()]
     asked = [i for i, s in enumerate(sentences) if "?" in s]
     end = asked[-1] if asked else len(sentences) - 1
+    budget = min(max_chars, 400)
+    if asked and len(sentences[end]) > budget and sentences[end].endswith("?"):
+        tail = sentences[end][-budget:]  # one run-on sentence: it asks at its end
+        return tail[tail.find(" ") + 1 :] if " " in tail else tail
     picked = [sentences[end]]
     for sentence in reversed(sentences[:end]):
-        if len(" ".join([sentence, *picked])) > min(max_chars, 400) or (asked and len(picked) > 1):
+        if len(" ".join([sentence, *picked])) > budget or (asked and len(picked) > 1):
             break
         picked.insert(0, sentence)
     return " ".join(picked)

@@ -96,6 +96,15 @@ def test_a_long_message_is_answered_on_its_question(assistant):
     assert not answer.truncated and "lettre d'engagement" in answer.answer
 
 
+def test_a_run_on_message_that_asks_at_its_end_is_answered_on_its_end(assistant):
+    story = "notre petite commune a accueilli des familles et organisé une fête avec le comité "
+    question = story * 20 + "et donc comment adhérer au réseau Horizon ?"  # no sentence end
+    answer = assistant.answer(question)
+    assert answer.question.endswith("comment adhérer au réseau Horizon ?")
+    assert len(answer.question) <= 400
+    assert "lettre d'engagement" in answer.answer
+
+
 def test_a_long_message_without_a_sentence_end_is_truncated_with_a_note(assistant):
     question = "adhésion réseau Horizon " + "détails " * 1000
     answer = assistant.answer(question)
