@@ -13,6 +13,7 @@ import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from langchain_core.embeddings import Embeddings
 
@@ -103,8 +104,7 @@ def ingest(
 
         cards = load_cards(settings.knowledge_dir)  # checked against every file, each ingest
         report.warnings.extend(cards.problems)
-        live_cards = CardSet.load(live).records() if live else None
-        report.cards_changed = live_cards is not None and live_cards != cards.records()
+        report.cards_changed = live is not None and _live_cards(live) != cards.records()
         nothing_changed = not (full or report.added or report.updated or report.removed)
         if live and previous and nothing_changed and not report.cards_changed:
             _refresh_stat(live, previous, states)
@@ -185,6 +185,15 @@ def _build(
     finally:
         writer.close()
     return files
+
+
+def _live_cards(generation: Path) -> list[dict[str, Any]] | None:
+    """The cards a generation serves; ``None`` when its card file cannot be read (rewritten)."""
+    try:
+        return CardSet.load(generation).records()
+    except (OSError, ValueError):  # unreadable JSON, or a record that no longer validates
+        log.warning("The answer cards of %s cannot be read: they are written again", generation)
+        return None
 
 
 def _same_text(entry: FileEntry, loaded: Loaded | SkippedFile) -> bool:

@@ -199,3 +199,12 @@ def test_a_card_whose_text_stays_but_whose_related_cards_change_is_picked_up(set
     live = current_generation(settings.index_dir)
     assert CardSet.load(live).cards[CARDS[0]["id"]].related == []
     assert ingest(settings, embeddings).up_to_date
+
+
+def test_an_unreadable_card_file_in_the_live_index_is_written_again(settings, embeddings):
+    write_cards(settings.knowledge_dir)
+    ingest(settings, embeddings)
+    (current_generation(settings.index_dir) / "cards.json").write_text("{not json", "utf-8")
+    report = ingest(settings, embeddings)
+    assert report.cards_changed and not report.up_to_date
+    assert CARDS[0]["id"] in CardSet.load(current_generation(settings.index_dir)).cards
