@@ -74,15 +74,15 @@ _NOT_ANOTHER = (
     r"urbact|citizens|еразмус|інтеррег)\b)"
 )
 _THIS_PROGRAMME = re.compile(
-    fold(r"\binspire\b|\b(ce|le|du|au|this|the|your|votre|czy|ten) programm?e?\b")
-    + _NOT_ANOTHER
-    + fold(r"|\bprogram(u|ie)\b")
-    + _NOT_ANOTHER
-    + fold(r"|\b(цю|ця|цієї|цій) програм\w*")
+    fold(
+        r"\b((ce|le|du|au|this|the|your|votre|czy|ten) programm?e?|program(u|ie)|"
+        r"(цю|ця|цієї|цій) програм\w*)\b"
+    )
     + _NOT_ANOTHER
     + fold(
+        r"|\binspire\b|"
         # help to look for money: the programme's consultancy on European funds
-        r"|\b(help|aide|appui|accompagnement|pomoc|pomaga|wsparci|допомог|підтримк)\w* (\w+ ){0,3}"
+        r"\b(help|aide|appui|accompagnement|pomoc|pomaga|wsparci|допомог|підтримк)\w* (\w+ ){0,3}"
         r"(find|finding|look|looking|chercher|trouver|szuka|znalez|знайти|пошук)\w* (\w+ ){0,3}"
         r"(fonds|funds|funding|financ|grants?|dotac|fundusz|środk|фінанс|кошт|money|argent|pieni)"
     )
