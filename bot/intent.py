@@ -753,9 +753,8 @@ def is_follow_up(text: str) -> bool:
     if definition is not None:
         named = _WORD.findall(definition.groups()[-1])
         term = [w for w in named if not _ANAPHORA.fullmatch(w)]
-        # "what does that goal say?" points back; "what is RRMA?" names its own topic
         if len(named) >= 2 and named[0] in _DEMONSTRATIVES and not _PROGRAMME_WORDS.search(folded):
-            return True  # "what does that goal say?", "c'est quoi ce truc ?"
+            return True  # points back: "what does that goal say?"; "what is RRMA?" does not
         if [w for w in term if w not in _ARTICLES]:
             return False
     if len(tokens) <= 5 and _ANAPHORA.search(_IDIOMS.sub(" ", folded)):
